@@ -1,0 +1,1 @@
+"""The edkg web application."""

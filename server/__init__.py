@@ -1,1 +1,26 @@
-"""The edkg web application."""
+"""The edkg web application: `create_app()` builds it from settings (Flask application factory)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from edkg import settings
+
+from .dataset import Dataset
+from .errors import register_error_handlers
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: defaults from the settings table, then EDKG_* variables, then test_config."""
+    app = Flask(__name__)
+    app.config.from_mapping(settings.defaults())
+    app.config.from_prefixed_env("EDKG")
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["edkg"] = Dataset(app.config["STORE"])
+
+    from . import pages
+
+    app.register_blueprint(pages.bp)
+    register_error_handlers(app)
+    return app

@@ -1,0 +1,123 @@
+"""`edkg build`: records, ontology and vocabularies into a new release of the store."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__, records
+from .context import VOCAB_BASE
+from .errors import RecordError
+from .resources import ontology_dir
+from .store import Release, StoreDir
+from .vocabularies import vocabulary_files
+
+log = logging.getLogger(__name__)
+
+ONTOLOGY_IRI = "https://w3id.org/edkg/ontology"
+EDKG = ONTOLOGY_IRI + "#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build made: the release and how many records of each kind it holds."""
+
+    release: Release
+    records: dict[str, int]
+
+
+def ontology_graphs() -> Iterator[tuple[str, Path]]:
+    """(graph IRI, file) for the ontology and each concept scheme."""
+    yield ONTOLOGY_IRI, ontology_dir() / "edkg.ttl"
+    for path in vocabulary_files():
+        yield VOCAB_BASE + path.stem, path
+
+
+@cache
+def superclasses() -> dict[ox.NamedNode, frozenset[ox.NamedNode]]:
+    """For each edkg class, its edkg superclasses (transitively), read from the ontology."""
+    direct: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    for quad in ox.parse(path=str(ontology_dir() / "edkg.ttl"), format=ox.RdfFormat.TURTLE):
+        if (
+            quad.predicate == SUBCLASS_OF
+            and isinstance(quad.object, ox.NamedNode)
+            and quad.subject.value.startswith(EDKG)
+            and quad.object.value.startswith(EDKG)
+        ):
+            direct.setdefault(quad.subject, set()).add(quad.object)
+    closure = {}
+    for cls in direct:
+        seen: set[ox.NamedNode] = set()
+        todo = list(direct[cls])
+        while todo:
+            parent = todo.pop()
+            if parent not in seen:
+                seen.add(parent)
+                todo.extend(direct.get(parent, ()))
+        closure[cls] = frozenset(seen)
+    return closure
+
+
+def record_quads(converted: list[records.Converted], base_iri: str) -> Iterator[tuple[ox.Quad, bool]]:
+    """Parse each record's JSON-LD into quads in its named graph, adding inherited classes."""
+    supers = superclasses()
+    for graph, nodes, restricted in records.iter_graphs(converted):
+        name = ox.NamedNode(base_iri + graph)
+        document = json.dumps(records.jsonld_document(nodes, base_iri)).encode("utf-8")
+        for quad in ox.parse(document, format=ox.RdfFormat.JSON_LD):
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, name), restricted
+            if quad.predicate == RDF_TYPE and quad.object in supers:
+                for parent in supers[quad.object]:
+                    yield ox.Quad(quad.subject, RDF_TYPE, parent, name), restricted
+
+
+def ontology_quads() -> Iterator[tuple[ox.Quad, bool]]:
+    for graph, path in ontology_graphs():
+        name = ox.NamedNode(graph)
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, name), False
+
+
+def version_of(files: list[Path], base_iri: str) -> str:
+    """A digest of everything a build reads, so equal inputs give an equal version."""
+    digest = hashlib.sha256(f"edkg {__version__}\n{base_iri}\n".encode())
+    inputs = sorted(files) + [path for _, path in ontology_graphs()]
+    for path in inputs:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def build(paths: list[Path] | None, store_root: Path | str, base_iri: str) -> BuildResult:
+    """Check every record, then write a new release; on any problem raise RecordError, store untouched."""
+    if not base_iri.endswith("/"):
+        base_iri += "/"
+    collection = records.read(paths)
+    converted, problems = records.convert(collection)
+    if problems:
+        raise RecordError(problems)
+    counts: dict[str, int] = {}
+    for record in collection.records:
+        counts[record.kind] = counts.get(record.kind, 0) + 1
+    meta = {
+        "version": version_of(collection.files, base_iri),
+        "base_iri": base_iri,
+        "records": counts,
+        "edkg": __version__,
+    }
+
+    def quads() -> Iterator[tuple[ox.Quad, bool]]:
+        yield from ontology_quads()
+        yield from record_quads(converted, base_iri)
+
+    release = StoreDir(store_root).write(quads, meta)
+    log.info("built %s from %d records", release.path, len(collection.records))
+    return BuildResult(release, counts)

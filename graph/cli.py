@@ -1,0 +1,168 @@
+"""The `edkg` command line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, settings
+from .errors import EdkgError, RecordError
+from .store import StoreDir
+
+EXPORT_FORMATS = ("turtle", "nquads", "jsonld")
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+def _store_option(function):
+    return click.option(
+        "--store",
+        "store",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: settings.get("STORE"),
+        show_default="EDKG_STORE or ./edkg-store",
+        help="Directory of the embedded store.",
+    )(function)
+
+
+def _fail(error: EdkgError) -> None:
+    click.echo(f"edkg: {error.message}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="edkg")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to standard error.")
+def main(verbose: bool) -> None:
+    """edkg: the Enforced Disappearance Knowledge Graph."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_store_option
+@click.option(
+    "--base-iri",
+    default=lambda: settings.get("BASE_IRI"),
+    show_default="EDKG_BASE_IRI",
+    help="Base IRI of instance data.",
+)
+def build(paths: tuple[Path, ...], store: Path, base_iri: str) -> None:
+    """Check records and build the graph into the store.
+
+    PATHS are case files or directories of records (default: the bundled sample). If any record is
+    rejected, every problem is listed, nothing is stored and the exit status is 1.
+    """
+    from .build import build as run_build
+
+    try:
+        result = run_build(list(paths), store, base_iri)
+    except RecordError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"edkg: {error.message}; nothing was stored", err=True)
+        sys.exit(1)
+    except EdkgError as error:
+        _fail(error)
+    triples = result.release.meta["triples"]
+    kinds = ", ".join(f"{n} {kind}s" for kind, n in sorted(result.records.items()))
+    click.echo(
+        f"built release {result.release.path.name} in {store}: {kinds}; "
+        f"{triples['public']} public and {triples['restricted']} restricted triples"
+    )
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A query parameter; repeat for several.",
+)
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@_store_option
+def query(
+    query: str | None, params: tuple[str, ...], fmt: str, list_queries: bool, store: Path
+) -> None:
+    """Run a named query (by NAME) or a SPARQL file (FILE.rq) on the public dataset."""
+    from . import queries, results
+
+    if list_queries:
+        for named in queries.catalogue().values():
+            parameters = " ".join(
+                f"{p.name}:{p.type_label}{'' if p.required else '?'}"
+                for p in named.parameters.values()
+            )
+            click.echo(f"{named.name:32} {named.summary}" + (f"  [{parameters}]" if parameters else ""))
+        return
+    if not query:
+        raise click.UsageError("give a query NAME or FILE.rq (or --list)")
+    values = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        values[name] = value
+    try:
+        if query.endswith(".rq"):
+            path = Path(query)
+            if not path.is_file():
+                raise click.BadParameter(f"no such file: {query}", param_hint="QUERY")
+            named = queries.read_query(path)
+        else:
+            named = queries.get(query)
+        release = StoreDir(store).current()
+        result = queries.run(release.open("public"), named, values)
+        sys.stdout.buffer.write(results.render(result, fmt))
+    except EdkgError as error:
+        _fail(error)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
+)
+@_store_option
+def export(fmt: str, output: Path | None, store: Path) -> None:
+    """Write the public dataset as Turtle, N-Quads or JSON-LD."""
+    from .export import export as run_export
+
+    try:
+        release = StoreDir(store).current()
+        if output is None:
+            run_export(release, fmt, sys.stdout.buffer)
+        else:
+            partial = output.with_name(output.name + ".partial")
+            with partial.open("wb") as handle:
+                run_export(release, fmt, handle)
+            partial.replace(output)
+    except EdkgError as error:
+        _fail(error)
+
+
+@main.command()
+@click.option("--host", default=lambda: settings.get("HOST"), show_default="EDKG_HOST")
+@click.option("--port", type=int, default=lambda: int(settings.get("PORT")), show_default="EDKG_PORT")
+@click.option(
+    "--workers", type=int, default=lambda: int(settings.get("WORKERS")), show_default="EDKG_WORKERS"
+)
+@_store_option
+def serve(host: str, port: int, workers: int, store: Path) -> None:
+    """Serve the public dataset over HTTP with gunicorn."""
+    from .server.runner import run
+
+    try:
+        StoreDir(store).current()
+    except EdkgError as error:
+        _fail(error)
+    run(host=host, port=port, workers=workers, store=store)

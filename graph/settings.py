@@ -1,0 +1,46 @@
+"""The EDKG_* settings: one table of names, defaults and help, read by the CLI and the app."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment setting: EDKG_<name>."""
+
+    name: str
+    default: str
+    help: str
+
+    @property
+    def env(self) -> str:
+        return f"EDKG_{self.name}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("STORE", "edkg-store", "Directory of the embedded Oxigraph store (every command uses it)."),
+    Setting(
+        "BASE_IRI",
+        "https://w3id.org/edkg/",
+        "Base IRI of instance data: records get <base>id/<kind>/<id>. Changing it needs a rebuild.",
+    ),
+    Setting("HOST", "127.0.0.1", "Address `edkg serve` listens on."),
+    Setting("PORT", "5000", "Port `edkg serve` listens on."),
+    Setting("WORKERS", "2", "Number of worker processes of `edkg serve`."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str, environ: dict[str, str] | None = None) -> str:
+    """Return the value of setting `name` from the environment, or its default."""
+    setting = _BY_NAME[name]
+    env = os.environ if environ is None else environ
+    return env.get(setting.env, setting.default)
+
+
+def defaults() -> dict[str, str]:
+    """Return every setting's default, keyed by its name without the EDKG_ prefix."""
+    return {s.name: s.default for s in SETTINGS}

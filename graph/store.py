@@ -1,0 +1,150 @@
+"""The embedded store: immutable Oxigraph releases on disk, one public and one restricted dataset.
+
+Layout of the store directory (EDKG_STORE)::
+
+    releases/r000007/public/        Oxigraph database: only what may be published
+    releases/r000007/restricted/    Oxigraph database: everything
+    releases/r000007/release.json   version, base IRI, counts
+    current -> releases/r000007     symbolic link, swapped atomically when a build succeeds
+
+A build writes a whole new release beside the current one and only then moves `current`, so a
+failed or interrupted build leaves the store exactly as it was, and readers never see half a build.
+Releases are never written after they are made, which is what makes read-only opening safe.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import StoreError
+
+log = logging.getLogger(__name__)
+
+DATASETS = ("public", "restricted")
+BATCH = 100_000
+
+
+@dataclass(frozen=True)
+class Release:
+    """One built, immutable release of the store."""
+
+    path: Path
+    meta: dict
+
+    @property
+    def version(self) -> str:
+        return self.meta["version"]
+
+    def dataset_path(self, dataset: str) -> Path:
+        if dataset not in DATASETS:
+            raise ValueError(f"unknown dataset {dataset!r}")
+        return self.path / dataset
+
+    def open(self, dataset: str = "public") -> ox.Store:
+        """Open one dataset of this release read-only."""
+        try:
+            return ox.Store.read_only(str(self.dataset_path(dataset)))
+        except OSError as exc:
+            raise StoreError(f"cannot open the {dataset} dataset of {self.path}: {exc}") from None
+
+
+class StoreDir:
+    """The store directory: finds the current release and writes new ones."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self.releases = self.root / "releases"
+        self.link = self.root / "current"
+
+    def current(self) -> Release:
+        """The current release; StoreError when nothing has been built yet."""
+        if not self.link.exists():
+            raise StoreError(f"no graph has been built in {self.root}; run `edkg build` first")
+        path = self.link.resolve()
+        try:
+            meta = json.loads((path / "release.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"the release at {path} is damaged: {exc}") from None
+        return Release(path, meta)
+
+    def write(
+        self, quads: Callable[[], Iterable[tuple[ox.Quad, bool]]], meta: dict
+    ) -> Release:
+        """Write a new release from (quad, restricted) pairs, then make it current.
+
+        The public dataset receives the quads whose flag is False; the restricted dataset every
+        quad. Nothing visible changes unless the whole release was written.
+        """
+        self.releases.mkdir(parents=True, exist_ok=True)
+        staging = self.releases / f".staging-{uuid.uuid4().hex}"
+        try:
+            counts = self._fill(staging, quads)
+            meta = {**meta, "triples": counts}
+            (staging / "release.json").write_text(
+                json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            )
+            final = self.releases / self._next_name()
+            staging.rename(final)
+            self._point_to(final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self._prune(keep={final.name})
+        log.info("release %s written: %s", final.name, counts)
+        return Release(final, meta)
+
+    def _fill(self, staging: Path, quads: Callable[[], Iterable[tuple[ox.Quad, bool]]]) -> dict:
+        public = ox.Store(str(staging / "public"))
+        restricted = ox.Store(str(staging / "restricted"))
+        for batch in _batches(quads(), BATCH):
+            restricted.bulk_extend(q for q, _ in batch)
+            public.bulk_extend(q for q, secret in batch if not secret)
+        public.flush()
+        restricted.flush()
+        counts = {
+            "public": _count(public),
+            "restricted": _count(restricted),
+        }
+        del public, restricted  # releases the database locks before the directory is renamed
+        return counts
+
+    def _next_name(self) -> str:
+        numbers = [
+            int(p.name[1:])
+            for p in self.releases.iterdir()
+            if p.name.startswith("r") and p.name[1:].isdigit()
+        ]
+        return f"r{max(numbers, default=0) + 1:06d}"
+
+    def _point_to(self, release: Path) -> None:
+        temporary = self.root / f".current-{uuid.uuid4().hex}"
+        os.symlink(os.path.relpath(release, self.root), temporary)
+        os.replace(temporary, self.link)
+
+    def _prune(self, keep: set[str]) -> None:
+        """Keep the new release and the one before it (a running server may still read it)."""
+        named = sorted(p for p in self.releases.iterdir() if p.name.startswith("r"))
+        for path in named[:-2]:
+            if path.name not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _count(store: ox.Store) -> int:
+    solutions = store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+    return int(next(iter(solutions))["n"].value)

@@ -1,0 +1,34 @@
+"""Serving the app with gunicorn, a production WSGI server with several worker processes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict, store: Path):
+        self.options = options
+        self.store = store
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from . import create_app
+
+        return create_app({"STORE": str(self.store)})
+
+
+def run(host: str, port: int, workers: int, store: Path) -> None:
+    """Serve the public dataset of `store` until interrupted."""
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": max(1, workers),
+        "accesslog": "-",
+        "timeout": 60,
+    }
+    _Gunicorn(options, store).run()

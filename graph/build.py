@@ -81,10 +81,22 @@ def record_quads(converted: list[records.Converted], base_iri: str) -> Iterator[
 
 
 def ontology_quads() -> Iterator[tuple[ox.Quad, bool]]:
+    """The ontology and vocabularies, each in its graph.
+
+    Blank nodes (OWL lists and restrictions) are renamed in the order the parser meets them, so
+    that a rebuild gives exactly the same quads.
+    """
     for graph, path in ontology_graphs():
         name = ox.NamedNode(graph)
+        stable: dict[ox.BlankNode, ox.BlankNode] = {}
+
+        def rename(term, prefix=path.stem.replace("-", "")):
+            if isinstance(term, ox.BlankNode):
+                return stable.setdefault(term, ox.BlankNode(f"{prefix}{len(stable) + 1}"))
+            return term
+
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            yield ox.Quad(quad.subject, quad.predicate, quad.object, name), False
+            yield ox.Quad(rename(quad.subject), quad.predicate, rename(quad.object), name), False
 
 
 def version_of(files: list[Path], base_iri: str) -> str:

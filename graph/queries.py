@@ -215,10 +215,54 @@ def get(name: str) -> NamedQuery:
     return read_query(path)
 
 
+_IRIREF = re.compile(r"<[^\s<>\"{}|^`\\]*>")
+
+
+def _where_brace(text: str) -> int:
+    """Index of the `{` that opens the query's WHERE group, skipping comments, IRIs and strings."""
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if char == "<" and (iri := _IRIREF.match(text, i)):
+            i = iri.end()
+            continue
+        if char in "'\"":
+            quote = text[i : i + 3] if text[i : i + 3] in ("'''", '"""') else char
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                i += 2 if text[i] == "\\" else 1
+            i += len(quote)
+            continue
+        if char == "{":
+            return i
+        i += 1
+    raise QueryError("the query has no WHERE group to bind parameters in")
+
+
+def with_values(text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """Bind parameters with a VALUES block at the start of the WHERE group.
+
+    The terms were parsed and checked by `Parameter.term` and are written by Oxigraph's own term
+    serialiser, so each value is always exactly one IRI or literal. (Oxigraph's `substitutions`
+    accepts only projected variables, which parameters seldom are.) A parameter must therefore be
+    used in the query's main group, not only inside a subquery.
+    """
+    if not bindings:
+        return text
+    variables = " ".join(str(v) for v in bindings)
+    row = " ".join(str(t) for t in bindings.values())
+    at = _where_brace(text) + 1
+    return f"{text[:at]}\n  VALUES ({variables}) {{ ({row}) }}{text[at:]}"
+
+
 def run(store: ox.Store, query: NamedQuery, values: dict[str, str] | None = None):
     """Run a named query on a store with typed, bound parameters."""
-    substitutions = query.bind(values or {})
+    text = with_values(query.text, query.bind(values or {}))
     try:
-        return store.query(query.text, use_default_graph_as_union=True, substitutions=substitutions)
+        return store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"query {query.name} is not valid SPARQL: {exc}") from None

@@ -378,7 +378,7 @@ class _Checker:
             return [value]
         else:
             self.problem(
-                data, "type", path, f"{value!r} is not a {kind} type; allowed: {', '.join(allowed)}"
+                data, "type", path, f"{value!r} is not one of the {kind} types: {', '.join(allowed)}"
             )
         return []
 

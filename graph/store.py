@@ -88,6 +88,7 @@ class StoreDir:
         self.releases.mkdir(parents=True, exist_ok=True)
         staging = self.releases / f".staging-{uuid.uuid4().hex}"
         try:
+            staging.mkdir()
             counts = self._fill(staging, quads)
             meta = {**meta, "triples": counts}
             (staging / "release.json").write_text(

@@ -1,0 +1,112 @@
+"""Building releases: deterministic, atomic, and with restricted data kept out of the public one."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+from edkg.build import build
+from edkg.errors import RecordError, StoreError
+from edkg.store import StoreDir
+
+BASE = "https://w3id.org/edkg/"
+CANARIES = (
+    "CANARY-INTERVIEWEE-7f3a",
+    "CANARY-CONTACT-7f3a",
+    "CANARY-CASE-NOTE-7f3a",
+    "CANARY-LEGAL-NAME-7f3a",
+    "CANARY-WITHHELD-NOTE-7f3a",
+)
+
+
+def _nquads(store: ox.Store) -> list[str]:
+    return sorted(ox.serialize(store, format=ox.RdfFormat.N_QUADS).decode().splitlines())
+
+
+def test_rebuild_gives_exactly_the_same_quads(tmp_path, records_dir):
+    first = build([records_dir], tmp_path / "a", BASE).release
+    second = build([records_dir], tmp_path / "b", BASE).release
+    for dataset in ("public", "restricted"):
+        assert _nquads(first.open(dataset)) == _nquads(second.open(dataset))
+    assert first.version == second.version
+
+
+def test_iris_are_minted_from_identifiers(test_store):
+    store = StoreDir(test_store).current().open("public")
+    arrest = ox.NamedNode(BASE + "id/event/T001-E1")
+    victim = ox.NamedNode("https://w3id.org/edkg/ontology#victim")
+    victims = {q.object.value for q in store.quads_for_pattern(arrest, victim, None)}
+    assert victims == {BASE + "id/person/TP1", BASE + "id/person/TP2"}
+    graph = ox.NamedNode(BASE + "graph/case/T001")
+    assert any(store.quads_for_pattern(arrest, None, None, graph))
+
+
+def test_inherited_classes_are_materialised(test_store):
+    store = StoreDir(test_store).current().open("public")
+    inquiry_like = store.query(
+        "ASK { GRAPH ?g { <https://w3id.org/edkg/id/event/T001-E1> a "
+        "<https://w3id.org/edkg/ontology#Event> } }"
+    )
+    assert bool(inquiry_like)
+
+
+def test_canaries_only_in_restricted_dataset(test_store):
+    release = StoreDir(test_store).current()
+    public = "\n".join(_nquads(release.open("public")))
+    restricted = "\n".join(_nquads(release.open("restricted")))
+    for canary in CANARIES:
+        assert canary not in public
+        assert canary in restricted
+    assert "/restricted>" not in public
+
+
+def test_restricted_properties_absent_from_public(test_store):
+    store = StoreDir(test_store).current().open("public")
+    for name in ("legalName", "interviewee", "contactDetails", "confidentialNote"):
+        predicate = ox.NamedNode("https://w3id.org/edkg/ontology#" + name)
+        assert not list(store.quads_for_pattern(None, predicate, None))
+
+
+def test_failed_build_leaves_the_store_unchanged(tmp_path, records_dir):
+    root = tmp_path / "store"
+    good = build([records_dir], root, BASE).release
+    before = _nquads(good.open("restricted"))
+    broken = tmp_path / "broken"
+    shutil.copytree(records_dir, broken)
+    (broken / "cases" / "T001.yaml").write_text("id: T001\npersons: [\n", encoding="utf-8")
+    with pytest.raises(RecordError):
+        build([broken], root, BASE)
+    current = StoreDir(root).current()
+    assert current.path == good.path
+    assert _nquads(current.open("restricted")) == before
+    assert not [p for p in (root / "releases").iterdir() if p.name.startswith(".staging")]
+
+
+def test_interrupted_write_leaves_no_release(tmp_path, records_dir):
+    root = tmp_path / "store"
+    good = build([records_dir], root, BASE).release
+
+    def exploding():
+        yield from ()
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        StoreDir(root).write(exploding, {"version": "x"})
+    assert StoreDir(root).current().path == good.path
+    assert sorted(p.name for p in (root / "releases").iterdir()) == [good.path.name]
+
+
+def test_no_store_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="edkg build"):
+        StoreDir(tmp_path / "empty").current()
+
+
+def test_old_releases_are_pruned(tmp_path, records_dir):
+    root = tmp_path / "store"
+    for _ in range(4):
+        build([records_dir], root, BASE)
+    names = sorted(p.name for p in (root / "releases").iterdir())
+    assert names == ["r000003", "r000004"]
+    assert StoreDir(root).current().path.name == "r000004"

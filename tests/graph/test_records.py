@@ -1,0 +1,185 @@
+"""Records to JSON-LD: identifiers, dates, restricted fields, and every kind of bad record."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from edkg import records
+
+
+def _convert(paths):
+    collection = records.read(paths)
+    return records.convert(collection)
+
+
+def _copy(records_dir: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "records"
+    shutil.copytree(records_dir, target)
+    return target
+
+
+def _write_case(root: Path, text: str, name: str = "T001.yaml") -> Path:
+    path = root / "cases" / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def _nodes(converted, kind_prefix: str) -> dict[str, dict]:
+    found = {}
+    for item in converted:
+        for node in item.public:
+            found[node["id"]] = node
+            for nested in node.get("persons", []) + node.get("events", []):
+                found[nested["id"]] = nested
+    return {k: v for k, v in found.items() if k.startswith(kind_prefix)}
+
+
+def test_test_records_convert_without_problems(records_dir):
+    converted, problems = _convert([records_dir])
+    assert problems == []
+    graphs = {c.graph for c in converted}
+    assert {"graph/case/T001", "graph/sources", "graph/places", "graph/organisations"} <= graphs
+
+
+def test_events_get_iri_order_and_date_bounds(records_dir):
+    converted, _ = _convert([records_dir])
+    events = _nodes(converted, "event/")
+    arrest = events["event/T001-E1"]
+    assert arrest["sequence"] == 1
+    assert arrest["type"] == ["Event", "arrest"]
+    assert (arrest["date_earliest"], arrest["date_latest"]) == ("2013-04-17", "2013-04-17")
+    assert arrest["date_precision"] == "day"
+    season = events["event/T001-E2"]
+    assert (season["date_earliest"], season["date_latest"]) == ("2013-03-01", "2013-05-31")
+    assert season["date_precision"] == "season"
+    approximate = events["event/T001-E3"]
+    assert approximate["date_precision"] == "approximate"
+    assert approximate["date_earliest"] < "2013-01-01" < "2013-12-31" < approximate["date_latest"]
+
+
+@pytest.mark.parametrize(
+    ("value", "precision"),
+    [
+        ("2013-04-17", "day"),
+        ("2013-04", "month"),
+        ("2013-21", "season"),
+        ("2013", "year"),
+        ("2009~", "approximate"),
+        ("2009?", "uncertain"),
+        ("201X", "decade"),
+        ("2011-12/2012-03", "interval"),
+    ],
+)
+def test_date_precision(value, precision):
+    assert records.date_precision(value) == precision
+
+
+def test_restricted_fields_go_only_to_the_restricted_part(records_dir):
+    converted, _ = _convert([records_dir])
+    case = next(c for c in converted if c.graph == "graph/case/T001")
+    public_text = repr(case.public)
+    restricted_text = repr(case.restricted)
+    for canary in ("CANARY-CASE-NOTE", "CANARY-LEGAL-NAME", "CANARY-WITHHELD-NOTE"):
+        assert canary not in public_text
+        assert canary in restricted_text
+
+
+def test_withheld_consent_publishes_identifier_and_roles_only(records_dir):
+    converted, _ = _convert([records_dir])
+    withheld = _nodes(converted, "person/")["person/TP2"]
+    assert set(withheld) == {"id", "identifier", "type", "roles", "consent"}
+    case = next(c for c in converted if c.graph == "graph/case/T001")
+    moved = next(n for n in case.restricted if n["id"] == "person/TP2")
+    assert moved["sex"] == "female"
+    assert moved["born"] == "1983~"
+
+
+def _problems_for(tmp_path, records_dir, case_text):
+    root = _copy(records_dir, tmp_path)
+    _write_case(root, case_text)
+    _, problems = _convert([root])
+    return problems
+
+
+MINIMAL = """\
+id: T001
+title: A case
+persons:
+  - id: TP1
+    roles: [victim]
+events:
+  - id: E1
+    type: arrest
+    victims: [TP1]
+"""
+
+
+def test_minimal_case_is_accepted(tmp_path, records_dir):
+    assert _problems_for(tmp_path, records_dir, MINIMAL) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "needle"),
+    [
+        (("title: A case", "title: A case\ntitel: typo"), "titel", "did you mean 'title'"),
+        (("    type: arrest", "    type: arest"), "events[0].type", "event types"),
+        (("    roles: [victim]", "    roles: [victm]"), "persons[0].roles", "role vocabulary"),
+        (("    type: arrest", "    type: arrest\n    date: '2013-02-30'"), "events[0].date", "EDTF"),
+        (("    type: arrest", "    type: arrest\n    place: atlantis"), "events[0].place", "atlantis"),
+        (("    victims: [TP1]", "    victims: [TP9]"), "events[0].victims", "no person 'TP9'"),
+        (
+            ("    roles: [victim]", "    roles: [victim]\n    legal_name: x"),
+            "persons[0].legal_name",
+            "restricted:",
+        ),
+        (("title: A case", "title: A case\nsequence: 3"), "sequence", "computed"),
+        (("title: A case", "title: A case\nfamily_notified: maybe"), "family_notified", "true"),
+    ],
+)
+def test_bad_fields_name_record_and_field(tmp_path, records_dir, change, field, needle):
+    old, new = change
+    problems = _problems_for(tmp_path, records_dir, MINIMAL.replace(old, new, 1))
+    assert len(problems) == 1, problems
+    problem = problems[0]
+    assert problem.file.endswith("T001.yaml")
+    assert problem.record == "T001"
+    assert problem.field == field
+    assert needle in problem.message
+    assert problem.line is not None
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path, records_dir):
+    problems = _problems_for(tmp_path, records_dir, "id: T001\ntitle: [unclosed\nsummary: x\n")
+    assert len(problems) == 1
+    assert problems[0].file.endswith("T001.yaml")
+    assert problems[0].line in (2, 3)
+    assert "malformed YAML" in problems[0].message
+
+
+def test_duplicate_keys_and_aliases_are_refused(tmp_path, records_dir):
+    problems = _problems_for(tmp_path, records_dir, "id: T001\ntitle: a\ntitle: b\n")
+    assert "appears twice" in problems[0].message and problems[0].line == 3
+    problems = _problems_for(tmp_path / "2", records_dir, "id: T001\ntitle: &t a\nsummary: *t\n")
+    assert "aliases" in problems[0].message
+
+
+def test_duplicate_case_and_person_ids(tmp_path, records_dir):
+    root = _copy(records_dir, tmp_path)
+    _write_case(root, MINIMAL, "copy.yaml")
+    _, problems = _convert([root])
+    messages = [p.message for p in problems]
+    assert any("duplicate case id: T001" in m for m in messages)
+    root2 = _copy(records_dir, tmp_path / "second")
+    _write_case(root2, MINIMAL.replace("T001", "T002"), "T002.yaml")
+    _, problems = _convert([root2])
+    assert [p.field for p in problems] == ["persons[TP1].id"]
+    assert "duplicate person id: TP1" in problems[0].message
+
+
+def test_missing_path_is_a_problem(tmp_path):
+    _, problems = _convert([tmp_path / "nowhere"])
+    assert problems and "no such file" in problems[0].message

@@ -67,7 +67,9 @@ def superclasses() -> dict[ox.NamedNode, frozenset[ox.NamedNode]]:
     return closure
 
 
-def record_quads(converted: list[records.Converted], base_iri: str) -> Iterator[tuple[ox.Quad, bool]]:
+def record_quads(
+    converted: list[records.Converted], base_iri: str
+) -> Iterator[tuple[ox.Quad, bool]]:
     """Parse each record's JSON-LD into quads in its named graph, adding inherited classes."""
     supers = superclasses()
     for graph, nodes, restricted in records.iter_graphs(converted):
@@ -88,15 +90,15 @@ def ontology_quads() -> Iterator[tuple[ox.Quad, bool]]:
     """
     for graph, path in ontology_graphs():
         name = ox.NamedNode(graph)
+        prefix = path.stem.replace("-", "")
         stable: dict[ox.BlankNode, ox.BlankNode] = {}
-
-        def rename(term, prefix=path.stem.replace("-", "")):
-            if isinstance(term, ox.BlankNode):
-                return stable.setdefault(term, ox.BlankNode(f"{prefix}{len(stable) + 1}"))
-            return term
-
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            yield ox.Quad(rename(quad.subject), quad.predicate, rename(quad.object), name), False
+            subject, value = quad.subject, quad.object
+            if isinstance(subject, ox.BlankNode):
+                subject = stable.setdefault(subject, ox.BlankNode(f"{prefix}{len(stable) + 1}"))
+            if isinstance(value, ox.BlankNode):
+                value = stable.setdefault(value, ox.BlankNode(f"{prefix}{len(stable) + 1}"))
+            yield ox.Quad(subject, quad.predicate, value, name), False
 
 
 def version_of(files: list[Path], base_iri: str) -> str:
@@ -109,7 +111,10 @@ def version_of(files: list[Path], base_iri: str) -> str:
 
 
 def build(paths: list[Path] | None, store_root: Path | str, base_iri: str) -> BuildResult:
-    """Check every record, then write a new release; on any problem raise RecordError, store untouched."""
+    """Check every record, then write a new release.
+
+    On any problem raise RecordError and leave the store untouched.
+    """
     if not base_iri.endswith("/"):
         base_iri += "/"
     collection = records.read(paths)

@@ -102,7 +102,9 @@ def query(
                 f"{p.name}:{p.type_label}{'' if p.required else '?'}"
                 for p in named.parameters.values()
             )
-            click.echo(f"{named.name:32} {named.summary}" + (f"  [{parameters}]" if parameters else ""))
+            click.echo(
+                f"{named.name:32} {named.summary}" + (f"  [{parameters}]" if parameters else "")
+            )
         return
     if not query:
         raise click.UsageError("give a query NAME or FILE.rq (or --list)")
@@ -130,7 +132,10 @@ def query(
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle")
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File (default: stdout).",
 )
 @_store_option
 def export(fmt: str, output: Path | None, store: Path) -> None:
@@ -152,7 +157,9 @@ def export(fmt: str, output: Path | None, store: Path) -> None:
 
 @main.command()
 @click.option("--host", default=lambda: settings.get("HOST"), show_default="EDKG_HOST")
-@click.option("--port", type=int, default=lambda: int(settings.get("PORT")), show_default="EDKG_PORT")
+@click.option(
+    "--port", type=int, default=lambda: int(settings.get("PORT")), show_default="EDKG_PORT"
+)
 @click.option(
     "--workers", type=int, default=lambda: int(settings.get("WORKERS")), show_default="EDKG_WORKERS"
 )

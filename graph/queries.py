@@ -150,7 +150,9 @@ class NamedQuery:
     @cached_property
     def parameters(self) -> dict[str, Parameter]:
         found: dict[str, Parameter] = {}
-        body = "\n".join(line for line in self.text.splitlines() if not line.lstrip().startswith("#"))
+        body = "\n".join(
+            line for line in self.text.splitlines() if not line.lstrip().startswith("#")
+        )
         for match in VARIABLE_PATTERN.finditer(body):
             parameter = Parameter.from_variable(match.group(1), match.group(2))
             found.setdefault(parameter.name, parameter)

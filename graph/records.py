@@ -28,7 +28,11 @@ from .yamlfile import load as load_yaml
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 # Record kinds kept in list files, by file name; every other YAML file holds one case.
-LIST_FILES = {"sources.yaml": "source", "places.yaml": "place", "organisations.yaml": "organisation"}
+LIST_FILES = {
+    "sources.yaml": "source",
+    "places.yaml": "place",
+    "organisations.yaml": "organisation",
+}
 # The `type` codes each kind accepts (events take theirs from the context's events scope).
 TYPE_CODES = {
     "source": ("testimony", "document", "media-report"),
@@ -348,9 +352,8 @@ class _Checker:
                 self.problem(data, key, here, "must be placed under restricted:")
                 continue
             self._value(data, key, value, here, public)
-        if kind in TYPE_CODES or kind == "event":
-            if "type" not in data:
-                self.problem(data, None, path or "type", f"a {kind} needs a type")
+        if (kind in TYPE_CODES or kind == "event") and "type" not in data:
+            self.problem(data, None, path or "type", f"a {kind} needs a type")
         public["type"] = types
         if restricted:
             restricted["id"] = iri
@@ -378,7 +381,10 @@ class _Checker:
             return [value]
         else:
             self.problem(
-                data, "type", path, f"{value!r} is not one of the {kind} types: {', '.join(allowed)}"
+                data,
+                "type",
+                path,
+                f"{value!r} is not one of the {kind} types: {', '.join(allowed)}",
             )
         return []
 
@@ -403,7 +409,9 @@ class _Checker:
         kind = record.kind
         if kind == "case":
             return self._case()
-        graph = {"source": "graph/sources", "place": "graph/places"}.get(kind, "graph/organisations")
+        graph = {"source": "graph/sources", "place": "graph/places"}.get(
+            kind, "graph/organisations"
+        )
         public, restricted = self.node(record.data, kind, f"{kind}/{record.id}", "")
         return Converted(graph, [public], [restricted] if restricted else [])
 

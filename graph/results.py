@@ -37,7 +37,7 @@ def render(result, fmt: str) -> bytes:
     """Render a SELECT or ASK result in one of table, csv, tsv, json, xml."""
     if isinstance(result, ox.QueryBoolean):
         if fmt == "table":
-            return (b"true\n" if bool(result) else b"false\n")
+            return b"true\n" if bool(result) else b"false\n"
         return result.serialize(format=FORMATS[fmt])
     if isinstance(result, ox.QuerySolutions):
         if fmt != "table":

@@ -20,7 +20,9 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("STORE", "edkg-store", "Directory of the embedded Oxigraph store (every command uses it)."),
+    Setting(
+        "STORE", "edkg-store", "Directory of the embedded Oxigraph store (every command uses it)."
+    ),
     Setting(
         "BASE_IRI",
         "https://w3id.org/edkg/",

@@ -77,9 +77,7 @@ class StoreDir:
             raise StoreError(f"the release at {path} is damaged: {exc}") from None
         return Release(path, meta)
 
-    def write(
-        self, quads: Callable[[], Iterable[tuple[ox.Quad, bool]]], meta: dict
-    ) -> Release:
+    def write(self, quads: Callable[[], Iterable[tuple[ox.Quad, bool]]], meta: dict) -> Release:
         """Write a new release from (quad, restricted) pairs, then make it current.
 
         The public dataset receives the quads whose flag is False; the restricted dataset every

@@ -72,7 +72,7 @@ def load(path: Path):
     except UnicodeDecodeError as exc:
         raise YamlProblem(f"file is not UTF-8 text (byte {exc.start})") from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask
-
 from edkg import settings
+from flask import Flask
 
 from .dataset import Dataset
 from .errors import register_error_handlers

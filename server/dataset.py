@@ -6,10 +6,9 @@ import threading
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import current_app
-
 from edkg import queries
 from edkg.store import Release, StoreDir
+from flask import current_app
 
 
 class Dataset:

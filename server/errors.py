@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from edkg.errors import EdkgError
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
-
-from edkg.errors import EdkgError
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -13,7 +12,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(EdkgError)
     def edkg_error(error: EdkgError):
-        return render_template("error.html", status=error.status, message=error.message), error.status
+        return render_template(
+            "error.html", status=error.status, message=error.message
+        ), error.status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

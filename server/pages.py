@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-
 from edkg.errors import StoreError
 from edkg.records import ID_PATTERN
+from flask import Blueprint, abort, render_template
 
 from .dataset import dataset
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from edkg.build import build
 from edkg.server import create_app
 

@@ -6,7 +6,6 @@ import shutil
 
 import pyoxigraph as ox
 import pytest
-
 from edkg.build import build
 from edkg.errors import RecordError, StoreError
 from edkg.store import StoreDir

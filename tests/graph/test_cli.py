@@ -9,7 +9,6 @@ import shutil
 
 import pytest
 import rdflib
-
 from edkg.cli import main
 
 
@@ -90,7 +89,9 @@ def test_query_errors(runner, test_store, args, message):
 def test_query_from_file(runner, test_store, tmp_path):
     path = tmp_path / "count.rq"
     path.write_text("SELECT (COUNT(*) AS ?n) { ?s a <https://w3id.org/edkg/ontology#Case> }")
-    result = runner.invoke(main, ["query", str(path), "--format", "csv", "--store", str(test_store)])
+    result = runner.invoke(
+        main, ["query", str(path), "--format", "csv", "--store", str(test_store)]
+    )
     assert result.output.splitlines() == ["n", "1"]
 
 
@@ -99,10 +100,14 @@ def test_query_without_store(runner, tmp_path):
     assert result.exit_code == 1 and "edkg build" in result.stderr
 
 
-@pytest.mark.parametrize(("fmt", "parser"), [("turtle", "turtle"), ("nquads", "nquads"), ("jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    ("fmt", "parser"), [("turtle", "turtle"), ("nquads", "nquads"), ("jsonld", "json-ld")]
+)
 def test_export_parses_back_and_holds_no_restricted_data(runner, test_store, tmp_path, fmt, parser):
     output = tmp_path / f"dump.{fmt}"
-    result = runner.invoke(main, ["export", "--format", fmt, "-o", str(output), "--store", str(test_store)])
+    result = runner.invoke(
+        main, ["export", "--format", fmt, "-o", str(output), "--store", str(test_store)]
+    )
     assert result.exit_code == 0, result.output
     text = output.read_text(encoding="utf-8")
     assert "CANARY" not in text
@@ -110,5 +115,7 @@ def test_export_parses_back_and_holds_no_restricted_data(runner, test_store, tmp
     graph.parse(data=text, format=parser)
     case = rdflib.URIRef("https://w3id.org/edkg/id/case/T001")
     assert (case, rdflib.RDF.type, rdflib.URIRef("https://w3id.org/edkg/ontology#Case")) in (
-        graph if parser == "turtle" else graph.graph(rdflib.URIRef("https://w3id.org/edkg/graph/case/T001"))
+        graph
+        if parser == "turtle"
+        else graph.graph(rdflib.URIRef("https://w3id.org/edkg/graph/case/T001"))
     )

@@ -7,7 +7,6 @@ REPORT-FIGURES.md; the people in the sample are invented, the aggregates are the
 from __future__ import annotations
 
 import pytest
-
 from edkg import queries
 from edkg.store import StoreDir
 
@@ -21,7 +20,9 @@ def run(sample_store):
     def run_query(name: str, **values: str) -> list[dict]:
         solutions = queries.run(store, queries.get(name), values)
         names = [v.value for v in solutions.variables]
-        return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in solutions]
+        return [
+            {n: (row[n].value if row[n] is not None else None) for n in names} for row in solutions
+        ]
 
     return run_query
 

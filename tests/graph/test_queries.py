@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-
 from edkg import queries
 from edkg.errors import QueryParameterError, UnknownQueryError
 from edkg.store import StoreDir

@@ -7,7 +7,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from edkg import records
 
 
@@ -128,8 +127,16 @@ def test_minimal_case_is_accepted(tmp_path, records_dir):
         (("title: A case", "title: A case\ntitel: typo"), "titel", "did you mean 'title'"),
         (("    type: arrest", "    type: arest"), "events[0].type", "event types"),
         (("    roles: [victim]", "    roles: [victm]"), "persons[0].roles", "role vocabulary"),
-        (("    type: arrest", "    type: arrest\n    date: '2013-02-30'"), "events[0].date", "EDTF"),
-        (("    type: arrest", "    type: arrest\n    place: atlantis"), "events[0].place", "atlantis"),
+        (
+            ("    type: arrest", "    type: arrest\n    date: '2013-02-30'"),
+            "events[0].date",
+            "EDTF",
+        ),
+        (
+            ("    type: arrest", "    type: arrest\n    place: atlantis"),
+            "events[0].place",
+            "atlantis",
+        ),
         (("    victims: [TP1]", "    victims: [TP9]"), "events[0].victims", "no person 'TP9'"),
         (
             ("    roles: [victim]", "    roles: [victim]\n    legal_name: x"),

@@ -79,6 +79,26 @@ def _classify(key: str, definition) -> Term | None:
     return Term(key, kinds.get(coerce, "text"), None, many)
 
 
+def expand(context: dict, compact: str) -> str:
+    """Expand a compact IRI (``edkg:victim``) with the context's prefixes."""
+    prefix, sep, local = compact.partition(":")
+    if sep and prefix in context and isinstance(context[prefix], str):
+        return context[prefix] + local
+    return compact
+
+
+@cache
+def property_keys() -> dict[str, tuple[str, ...]]:
+    """Map each property IRI to the record keys that write it (``schema:name``: name, name_ko)."""
+    inner = load_context().inline
+    keys: dict[str, list[str]] = {}
+    for key in load_context().terms:
+        definition = inner[key]
+        compact = definition if isinstance(definition, str) else definition.get("@id", "")
+        keys.setdefault(expand(inner, compact), []).append(key)
+    return {iri: tuple(names) for iri, names in keys.items()}
+
+
 @cache
 def load_context() -> Context:
     """Read ontology/context.jsonld once."""

@@ -74,11 +74,17 @@ class Collection:
 
 @dataclass
 class Converted:
-    """The JSON-LD nodes of one record, split into public and restricted, with its graph name."""
+    """The JSON-LD nodes of one record, split into public and restricted, with its graph name.
+
+    `locations` maps each node's relative IRI (``person/P001``) to its place in the file: the
+    path of keys (``persons[0]``) and the mapping read from YAML (which knows its lines).
+    """
 
     graph: str
     public: list[dict]
     restricted: list[dict]
+    record: Record | None = None
+    locations: dict[str, tuple[str, LineDict]] = field(default_factory=dict)
 
 
 def record_files(paths: Iterable[Path]) -> list[Path]:
@@ -211,6 +217,7 @@ class _Checker:
         self.codes = scheme_codes()
         self.problems: list[RecordProblem] = []
         self.case_persons: set[str] = set()
+        self.locations: dict[str, tuple[str, LineDict]] = {}
 
     def problem(self, data: LineDict, key: str | None, path: str, message: str) -> None:
         line = data.line_of(key) if key else data.line
@@ -331,6 +338,7 @@ class _Checker:
 
     def node(self, data: LineDict, kind: str, iri: str, path: str) -> tuple[dict, dict]:
         """Check one node's fields; return its public and restricted JSON-LD nodes."""
+        self.locations[iri] = (path, data)
         public: dict = {"id": iri, "identifier": data.get("id")}
         restricted: dict = {}
         types = [KIND_CLASSES[kind]]

@@ -15,9 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edtf import parse_edtf
-from edtf.parser.edtf_exceptions import EDTFParseException
-
+from . import dates
 from .context import COMPUTED_KEYS, COMPUTED_SUFFIXES, RESTRICTED_ONLY_KEYS, Context, load_context
 from .errors import RecordProblem
 from .resources import sample_data_dir
@@ -236,8 +234,8 @@ class _Checker:
             self.problem(data, key, path, f"expected an EDTF date such as 2013-04, got {value!r}")
             return
         try:
-            parsed = parse_edtf(value)
-        except (EDTFParseException, ValueError, TypeError):
+            meaning = dates.interpret(value)
+        except dates.DateError:
             self.problem(
                 data,
                 key,
@@ -248,19 +246,11 @@ class _Checker:
             return
         out[key] = value
         terms = self.context.terms
-        bounds = ((f"{key}_earliest", parsed.lower_fuzzy), (f"{key}_latest", parsed.upper_fuzzy))
-        for bound_key, compute in bounds:
-            if bound_key not in terms:
-                continue
-            try:
-                moment = compute()
-            except (ValueError, TypeError, OverflowError):
-                continue
-            if isinstance(moment, float):  # open interval end: no bound
-                continue
-            out[bound_key] = f"{moment.tm_year:04d}-{moment.tm_mon:02d}-{moment.tm_mday:02d}"
+        for suffix, bound in (("_earliest", meaning.earliest), ("_latest", meaning.latest)):
+            if f"{key}{suffix}" in terms and bound is not None:
+                out[f"{key}{suffix}"] = bound
         if f"{key}_precision" in terms:
-            out[f"{key}_precision"] = date_precision(value)
+            out[f"{key}_precision"] = meaning.precision
 
     def _value(self, data: LineDict, key: str, value, path: str, out: dict) -> None:
         term = self.context.terms[key]
@@ -483,25 +473,6 @@ class _Checker:
         moved = {k: v for k, v in public.items() if k not in kept}
         restricted = {**restricted, **moved, "id": public["id"]}
         return {k: v for k, v in public.items() if k in kept}, restricted
-
-
-def date_precision(value: str) -> str:
-    """Name the precision of an EDTF string with a date-precision code."""
-    if "/" in value:
-        return "interval"
-    if "?" in value:
-        return "uncertain"
-    if "~" in value or "%" in value:
-        return "approximate"
-    if "X" in value or "x" in value:
-        year = value.split("-")[0]
-        return "decade" if year[:3].isdigit() and not year[3:4].isdigit() else "unknown"
-    parts = value.split("-")
-    if len(parts) == 1:
-        return "year"
-    if len(parts) == 2:
-        return "season" if int(parts[1]) > 12 else "month"
-    return "day"
 
 
 def convert(collection: Collection) -> tuple[list[Converted], list[RecordProblem]]:

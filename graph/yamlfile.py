@@ -28,16 +28,22 @@ class YamlProblem(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases and duplicate keys and records line numbers."""
+# libyaml's parser when PyYAML was built with it (about ten times faster), the safe constructor
+# either way.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent, index):  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+
+class _Loader(_Base):
+    """Safe loader that refuses aliases and duplicate keys and records line numbers."""
+
+    def construct_object(self, node, deep=False):  # type: ignore[override]
+        # A node met a second time is an alias (*name): refused, so that a small file cannot
+        # expand into a huge one and every value is written where it is read.
+        if node in self.constructed_objects or node in self.recursive_objects:
             raise YamlProblem(
-                "YAML aliases (*name) are not allowed in records", event.start_mark.line + 1
+                "YAML aliases (*name) are not allowed in records", node.start_mark.line + 1
             )
-        return super().compose_node(parent, index)
+        return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
         mapping = LineDict()

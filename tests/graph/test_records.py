@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from edkg import records
+from edkg import dates, records
 
 
 def _convert(paths):
@@ -74,7 +74,7 @@ def test_events_get_iri_order_and_date_bounds(records_dir):
     ],
 )
 def test_date_precision(value, precision):
-    assert records.date_precision(value) == precision
+    assert dates.interpret(value).precision == precision
 
 
 def test_restricted_fields_go_only_to_the_restricted_part(records_dir):
@@ -190,3 +190,17 @@ def test_duplicate_case_and_person_ids(tmp_path, records_dir):
 def test_missing_path_is_a_problem(tmp_path):
     _, problems = _convert([tmp_path / "nowhere"])
     assert problems and "no such file" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1980", "2013-04", "2013-02", "2012-02", "2000-02", "1900-02", "2013-04-17", "2012-02-29"],
+)
+def test_fast_date_path_agrees_with_the_edtf_parser(value):
+    assert dates.interpret(value) == dates.parse_with_edtf(value)
+
+
+@pytest.mark.parametrize("value", ["2013-02-30", "2013-13", "2013-00-01", "13-04", "spring 2013"])
+def test_impossible_dates_are_refused(value):
+    with pytest.raises(dates.DateError):
+        dates.interpret(value)

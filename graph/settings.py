@@ -31,6 +31,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOST", "127.0.0.1", "Address `edkg serve` listens on."),
     Setting("PORT", "5000", "Port `edkg serve` listens on."),
     Setting("WORKERS", "2", "Number of worker processes of `edkg serve`."),
+    Setting(
+        "QUERY_TIMEOUT",
+        "10",
+        "Seconds a SPARQL query may run before it is stopped (the process running it is killed).",
+    ),
+    Setting("QUERY_WORKERS", "2", "Query processes per server worker (each runs one query)."),
+    Setting("MAX_ROWS", "10000", "Most result rows (or triples) a public query returns."),
+    Setting("MAX_QUERY_BYTES", "102400", "Longest SPARQL query accepted, in bytes."),
+    Setting("MAX_BODY_BYTES", "1048576", "Largest request body accepted, in bytes."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

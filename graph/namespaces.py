@@ -104,6 +104,7 @@ class EDKG(DefinedNamespace):
     eventClass: URIRef
     relationshipProperty: URIRef
     huridocsCode: URIRef
+    RecordFormatConstraintComponent: URIRef
 
 
 VOCAB = Namespace("https://w3id.org/edkg/vocab/")

@@ -86,3 +86,5 @@ def load(path: Path):
         raise YamlProblem(f"malformed YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"malformed YAML: {exc}") from None
+    except RecursionError:
+        raise YamlProblem("YAML nested too deeply to be a record") from None

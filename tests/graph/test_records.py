@@ -204,3 +204,21 @@ def test_fast_date_path_agrees_with_the_edtf_parser(value):
 def test_impossible_dates_are_refused(value):
     with pytest.raises(dates.DateError):
         dates.interpret(value)
+
+
+def test_deeply_nested_and_oversized_files_are_refused(tmp_path, records_dir):
+    problems = _problems_for(
+        tmp_path, records_dir, "id: T001\nsummary: " + "[" * 20000 + "]" * 20000
+    )
+    assert len(problems) == 1 and "nest" in problems[0].message
+    root = _copy(records_dir, tmp_path / "big")
+    (root / "cases" / "T001.yaml").write_text("id: T001\nsummary: " + "x" * 6_000_000)
+    _, problems = _convert([root])
+    assert len(problems) == 1 and "more than the" in problems[0].message
+
+
+def test_non_utf8_file_is_refused(tmp_path, records_dir):
+    root = _copy(records_dir, tmp_path / "enc")
+    (root / "cases" / "T001.yaml").write_bytes("id: T001\ntitle: 사건\n".encode("euc-kr"))
+    _, problems = _convert([root])
+    assert len(problems) == 1 and "not UTF-8" in problems[0].message

@@ -21,5 +21,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import pages
 
     app.register_blueprint(pages.bp)
+    from . import api, meta
+
+    app.register_blueprint(meta.bp)
+    app.register_blueprint(api.bp)
     register_error_handlers(app)
     return app

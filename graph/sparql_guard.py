@@ -1,0 +1,132 @@
+"""Checks a public SPARQL query must pass before it reaches Oxigraph: size, nesting, no federation.
+
+Oxigraph aborts the whole process (a stack overflow, not an exception) on a query with a few
+thousand nested brackets, and its ``SERVICE`` makes outbound HTTP requests. So the public endpoint
+refuses, before any evaluation:
+
+- a query longer than the configured number of bytes (UTF-8);
+- a query whose brackets (``(``, ``{``, ``[``) nest deeper than :data:`MAX_DEPTH`;
+- the keywords ``SERVICE`` (federated query, also ``SERVICE ?var`` and ``SERVICE SILENT``) and
+  ``LOAD`` (an update that fetches a document).
+
+The checks are lexical: :func:`scan` reads the query with the SPARQL tokens that can hide a keyword
+or a bracket (comments, the four kinds of strings, IRIs, variables, prefixed names, language tags,
+numbers) and looks only at what is left. Oxigraph does not expand ``\\u`` escapes outside strings
+and IRIs, so an escaped keyword is a syntax error there, never a ``SERVICE``. The scan also tells
+the query form (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``), so the endpoint can negotiate
+the response format before it runs anything, and whether the query names its own dataset with
+``FROM`` / ``FROM NAMED``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import QueryError
+
+MAX_DEPTH = 200
+"""Deepest bracket nesting accepted. Real queries stay far below; Oxigraph overflows its stack
+around 5,000 in a process's main thread."""
+
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+REFUSED = {
+    "SERVICE": "federated queries (SERVICE) are not allowed on this endpoint: it never makes "
+    "requests to other services",
+    "LOAD": "LOAD is not allowed: this endpoint is read-only and never fetches documents",
+}
+
+_TOKEN = re.compile(
+    r"""
+      (?P<space>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
+               | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               | '(?:[^'\\\n\r]|\\.)*'
+               | "(?:[^"\\\n\r]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<variable>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
+    | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+    | (?P<name>(?:[^\W\d]|:)(?:[\w\-.:%\u00b7\u0300-\u036f\u203f-\u2040]|\\.)*)
+    | (?P<open>[({\[])
+    | (?P<close>[)}\]])
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+class QueryRefused(QueryError):
+    """A query the public endpoint will not run (status 400)."""
+
+    status = 400
+
+
+class QueryTooLarge(QueryRefused):
+    """A query longer than the endpoint accepts (status 413)."""
+
+    status = 413
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What the lexical scan of a query found."""
+
+    form: str | None
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these keywords, None if there is none."""
+    depth: int
+    """Deepest nesting of (, { and [ outside strings, IRIs and comments."""
+    keywords: frozenset[str]
+    """Every bare keyword (upper-cased), outside strings, IRIs, comments and prefixed names."""
+
+    @property
+    def names_dataset(self) -> bool:
+        """True when the query has a FROM or FROM NAMED clause."""
+        return "FROM" in self.keywords
+
+
+def scan(query: str) -> Scan:
+    """Read `query` token by token; report its form, bracket depth and bare keywords."""
+    depth = deepest = 0
+    keywords: set[str] = set()
+    form = None
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup
+        if kind == "name":
+            word = match.group()
+            if ":" not in word and "\\" not in word:
+                word = word.upper()
+                keywords.add(word)
+                if form is None and word in FORMS:
+                    form = word
+        elif kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "close":
+            depth = max(0, depth - 1)
+    return Scan(form, deepest, frozenset(keywords))
+
+
+def check(query: str, max_bytes: int, max_depth: int = MAX_DEPTH) -> Scan:
+    """Refuse a query that is too long, too deeply nested, or uses SERVICE or LOAD.
+
+    Raises QueryTooLarge (413) or QueryRefused (400) with a message for the person who sent it;
+    returns the scan otherwise. The size is checked first, so a huge query is never scanned.
+    """
+    size = len(query.encode("utf-8"))
+    if size > max_bytes:
+        raise QueryTooLarge(
+            f"the query is {size:,} bytes long; this endpoint accepts queries of at most "
+            f"{max_bytes:,} bytes"
+        )
+    found = scan(query)
+    if found.depth > max_depth:
+        raise QueryRefused(
+            f"the query nests brackets {found.depth} levels deep; this endpoint accepts at most "
+            f"{max_depth} levels"
+        )
+    for keyword, message in REFUSED.items():
+        if keyword in found.keywords:
+            raise QueryRefused(message)
+    return found

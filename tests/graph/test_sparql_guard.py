@@ -1,0 +1,110 @@
+"""The lexical guard: size, nesting, SERVICE and LOAD, query form and FROM, never fooled by text."""
+
+from __future__ import annotations
+
+import pytest
+from edkg import sparql_guard as g
+
+LIMIT = 102_400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "SELECT * { SERVICE ?endpoint { ?s ?p ?o } }",
+        "SELECT * { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } }",
+        "select * { service<http://example.org/sparql>{?s ?p ?o} }",
+        "SELECT*{sErViCe<http://example.org/sparql>{}}",
+        "SELECT * { ?s ?p 1.SERVICE <http://example.org/sparql> { } }",
+        "SELECT * { ?s ?p ?o .SERVICE <http://example.org/sparql> { } }",
+        "# a comment\nSELECT * { SERVICE <http://example.org/> {} } # SERVICE",
+        "LOAD <http://example.org/data.ttl>",
+        "load <http://example.org/data.ttl> INTO GRAPH <http://example.org/g>",
+    ],
+)
+def test_service_and_load_are_refused(query):
+    with pytest.raises(g.QueryRefused) as caught:
+        g.check(query, LIMIT)
+    assert caught.value.status == 400
+    assert "SERVICE" in caught.value.message or "LOAD" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { ?s ?p 'SERVICE' }",
+        'SELECT * { ?s ?p "a SERVICE here" }',
+        "SELECT * { ?s ?p '''SERVICE\n<http://example.org/> {}''' }",
+        'SELECT * { ?s ?p """LOAD <http://example.org/>""" }',
+        'SELECT * { ?s ?p "escaped \\" SERVICE" }',
+        "SELECT * { ?s <http://example.org/SERVICE> ?o }",
+        "SELECT * { ?s <urn:load> ?o }",
+        "# SERVICE <http://example.org/> { }\nSELECT * { ?s ?p ?o }",
+        "SELECT ?service ?load { ?service ?p $load }",
+        "PREFIX service: <http://example.org/>\nSELECT * { ?s service:load ?o }",
+        "PREFIX : <http://example.org/>\nSELECT * { ?s :SERVICE ?o }",
+        "SELECT * { _:service ?p ?o }",
+        'SELECT * { ?s ?p "x"@service }',
+        "SELECT * { ?s ?p ?o FILTER(?o < 3 && ?o > 1) }",
+    ],
+)
+def test_keywords_inside_strings_iris_comments_and_names_are_ignored(query):
+    assert g.check(query, LIMIT) is not None
+
+
+def test_form_and_dataset_clause():
+    scan = g.check(
+        "BASE <http://example.org/>\nPREFIX select: <http://example.org/s#>\n"
+        "construct { ?s ?p ?o } FROM <g> WHERE { { SELECT * { ?s ?p ?o } } }",
+        LIMIT,
+    )
+    assert scan.form == "CONSTRUCT"
+    assert scan.names_dataset
+    assert g.scan("ASK {}").form == "ASK"
+    assert g.scan("DESCRIBE <http://example.org/>").form == "DESCRIBE"
+    assert g.scan("SELECT * { ?s <http://example.org/from> ?o }").names_dataset is False
+    assert g.scan("SELECT * { ?s ?p 'FROM' }").names_dataset is False
+    assert g.scan("PREFIX x: <y:> SELECT * FROM NAMED <g> {}").names_dataset
+    assert g.scan("INSERT DATA {}").form is None
+
+
+def test_nesting_is_counted_outside_strings():
+    assert g.scan("SELECT * { { { } } }").depth == 3
+    assert g.scan("SELECT ((((1)))) {}").depth == 4
+    assert g.scan("SELECT * { ?s ?p '((((((((' }").depth == 1
+    assert g.scan("SELECT * { ?s ?p <http://e/((((> }").depth == 1
+    assert g.scan("SELECT * { } # ((((((((").depth == 1
+
+
+def test_five_thousand_nested_parentheses_are_refused():
+    query = "SELECT (" + "(" * 5000 + "1" + ")" * 5000 + " AS ?x) {}"
+    with pytest.raises(g.QueryRefused) as caught:
+        g.check(query, LIMIT)
+    assert "5001 levels deep" in caught.value.message
+    assert f"at most {g.MAX_DEPTH}" in caught.value.message
+
+
+def test_nesting_up_to_the_limit_passes():
+    depth = g.MAX_DEPTH - 1
+    query = "SELECT (" + "(" * depth + "1" + ")" * depth + " AS ?x) {}"
+    assert g.check(query, LIMIT).depth == g.MAX_DEPTH
+
+
+def test_size_limit_is_in_utf8_bytes_and_checked_first():
+    at_limit = "ASK {}" + " " * (LIMIT - 6)
+    assert g.check(at_limit, LIMIT).form == "ASK"
+    with pytest.raises(g.QueryTooLarge) as caught:
+        g.check(at_limit + " ", LIMIT)
+    assert caught.value.status == 413
+    assert "102,401 bytes" in caught.value.message
+    korean = "ASK { ?s ?p '" + "가" * 40 + "' }"  # 3 bytes a syllable
+    with pytest.raises(g.QueryTooLarge):
+        g.check(korean, 100)
+    # The size check comes before the scan: a huge query is refused for its size.
+    with pytest.raises(g.QueryTooLarge):
+        g.check("SERVICE " * 20_000, LIMIT)
+
+
+def test_unterminated_string_is_left_to_the_parser():
+    assert g.check("SELECT * { ?s ?p 'unterminated }", LIMIT).form == "SELECT"

@@ -14,6 +14,7 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	bash tests/tools/install.sh
 
 run: install
 	$(BIN)/edkg build

@@ -18,12 +18,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["edkg"] = Dataset(app.config["STORE"])
 
-    from . import pages
+    from . import pages, sparql
 
     app.register_blueprint(pages.bp)
     from . import api, meta
 
     app.register_blueprint(meta.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(sparql.bp)
     register_error_handlers(app)
     return app

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 
 import pyoxigraph as ox
 
@@ -81,6 +82,7 @@ RELATIONSHIPS = (
 )
 
 
+@cache
 def term(curie: str) -> ox.NamedNode:
     """``edkg:victim`` -> the NamedNode of that term."""
     prefix, _, local = curie.partition(":")

@@ -119,11 +119,10 @@ def describe_dataset(
     for feature in FEATURES:
         add(ds, VOID + "feature", _n(FORMATS + feature))
 
-    # Example resources: the first case, and a person and a place it names.
+    # An example resource: the first case.
     cases = data.select("cases")
     if cases:
         add(ds, VOID + "exampleResource", cases[0]["case"])
-        add(ds, VOID + "rootResource", cases[0]["case"])
 
     # Dumps and the SPARQL service, as VoID and as DCAT distributions.
     for dump in DUMPS:
@@ -180,7 +179,8 @@ def describe_dataset(
 
     # Link sets: skos:exactMatch to Wikidata and GeoNames.
     for other in LINKED:
-        links = data.select("links-to", namespace=other.namespace)
+        rows = data.select("links-to", namespace=other.namespace)
+        links = {(row["resource"], row["target"]) for row in rows}  # a row per name otherwise
         target = _n(f"{doc}#{other.key}")
         linkset = _n(f"{doc}#links-{other.key}")
         add(target, RDF + "type", _n(VOID + "Dataset"))

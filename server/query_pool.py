@@ -89,6 +89,8 @@ class Job:
     default_graph: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
+    base_iri: str | None = None
+    """Base for relative IRIs in the query (the endpoint's own URL)."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def _serve(conn) -> None:
 
 
 def _run(store: ox.Store, job: Job) -> Answer:
-    options: dict = {}
+    options: dict = {"base_iri": job.base_iri}
     if job.default_graph is not None or job.named_graphs is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graph or ()]
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]

@@ -222,6 +222,7 @@ def _answer(query: str, params: MultiDict) -> Response:
         default_graph=default_graph if protocol_dataset else None,
         named_graphs=named_graphs if protocol_dataset else None,
         prefixes=PREFIXES,
+        base_iri=url_for("sparql.endpoint", _external=True),
     )
     answer = _pool().run(job)
     chosen = results_format if answer.kind in ("solutions", "boolean") else graph_format

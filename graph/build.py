@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, records
+from . import __version__, publish, records
 from .context import VOCAB_BASE
 from .errors import RecordError
 from .resources import ontology_dir
 from .store import Release, StoreDir
+from .validate import RecordValidator
 from .vocabularies import vocabulary_files
 
 log = logging.getLogger(__name__)
@@ -29,10 +30,11 @@ SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build made: the release and how many records of each kind it holds."""
+    """What a build made: the release, how many records of each kind, the SHACL warnings."""
 
     release: Release
     records: dict[str, int]
+    warnings: tuple = ()
 
 
 def ontology_graphs() -> Iterator[tuple[str, Path]]:
@@ -67,22 +69,20 @@ def superclasses() -> dict[ox.NamedNode, frozenset[ox.NamedNode]]:
     return closure
 
 
-def record_quads(
-    converted: list[records.Converted], base_iri: str
-) -> Iterator[tuple[ox.Quad, bool]]:
+def record_quads(converted: list[records.Converted], base_iri: str) -> Iterator[ox.Quad]:
     """Parse each record's JSON-LD into quads in its named graph, adding inherited classes."""
     supers = superclasses()
-    for graph, nodes, restricted in records.iter_graphs(converted):
+    for graph, nodes, _ in records.iter_graphs(converted):
         name = ox.NamedNode(base_iri + graph)
         document = json.dumps(records.jsonld_document(nodes, base_iri)).encode("utf-8")
         for quad in ox.parse(document, format=ox.RdfFormat.JSON_LD):
-            yield ox.Quad(quad.subject, quad.predicate, quad.object, name), restricted
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, name)
             if quad.predicate == RDF_TYPE and quad.object in supers:
                 for parent in supers[quad.object]:
-                    yield ox.Quad(quad.subject, RDF_TYPE, parent, name), restricted
+                    yield ox.Quad(quad.subject, RDF_TYPE, parent, name)
 
 
-def ontology_quads() -> Iterator[tuple[ox.Quad, bool]]:
+def ontology_quads() -> Iterator[ox.Quad]:
     """The ontology and vocabularies, each in its graph.
 
     Blank nodes (OWL lists and restrictions) are renamed in the order the parser meets them, so
@@ -98,7 +98,7 @@ def ontology_quads() -> Iterator[tuple[ox.Quad, bool]]:
                 subject = stable.setdefault(subject, ox.BlankNode(f"{prefix}{len(stable) + 1}"))
             if isinstance(value, ox.BlankNode):
                 value = stable.setdefault(value, ox.BlankNode(f"{prefix}{len(stable) + 1}"))
-            yield ox.Quad(subject, quad.predicate, value, name), False
+            yield ox.Quad(subject, quad.predicate, value, name)
 
 
 def version_of(files: list[Path], base_iri: str) -> str:
@@ -110,13 +110,21 @@ def version_of(files: list[Path], base_iri: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def build(paths: list[Path] | None, store_root: Path | str, base_iri: str) -> BuildResult:
-    """Check every record, then write a new release.
+def build(
+    paths: list[Path] | None,
+    store_root: Path | str,
+    base_iri: str,
+    *,
+    shacl: bool = True,
+) -> BuildResult:
+    """Check every record (context, vocabularies, then SHACL), then write a new release.
 
-    On any problem raise RecordError and leave the store untouched.
+    On any problem raise RecordError and leave the store untouched. SHACL results are cached in
+    the store directory, so a rebuild validates only the records that changed.
     """
     if not base_iri.endswith("/"):
         base_iri += "/"
+    store_root = Path(store_root)
     collection = records.read(paths)
     converted, problems = records.convert(collection)
     if problems:
@@ -124,6 +132,15 @@ def build(paths: list[Path] | None, store_root: Path | str, base_iri: str) -> Bu
     counts: dict[str, int] = {}
     for record in collection.records:
         counts[record.kind] = counts.get(record.kind, 0) + 1
+    ontology = list(ontology_quads())
+    record_list = list(record_quads(converted, base_iri))
+    warnings: tuple = ()
+    if shacl:
+        validator = RecordValidator(store_root / "validation-cache.json")
+        report = validator.check(converted, ontology, record_list, base_iri)
+        if report.violations:
+            raise RecordError([finding.problem() for finding in report.violations])
+        warnings = tuple(report.warnings)
     meta = {
         "version": version_of(collection.files, base_iri),
         "base_iri": base_iri,
@@ -131,10 +148,21 @@ def build(paths: list[Path] | None, store_root: Path | str, base_iri: str) -> Bu
         "edkg": __version__,
     }
 
-    def quads() -> Iterator[tuple[ox.Quad, bool]]:
-        yield from ontology_quads()
-        yield from record_quads(converted, base_iri)
-
-    release = StoreDir(store_root).write(quads, meta)
+    release = StoreDir(store_root).write(lambda: publish.flag(ontology + record_list), meta)
     log.info("built %s from %d records", release.path, len(collection.records))
-    return BuildResult(release, counts)
+    return BuildResult(release, counts, warnings)
+
+
+def republish(store_root: Path | str) -> Release:
+    """Derive the public dataset again from the current release's restricted dataset.
+
+    The new release holds the same restricted dataset and a public one made by the publication
+    rules of this edkg version (see `publish`).
+    """
+    store = StoreDir(store_root)
+    current = store.current()
+    quads = list(current.open("restricted"))
+    digest = hashlib.sha256(f"{current.version} published by edkg {__version__}".encode())
+    meta = {**current.meta, "version": digest.hexdigest()[:16], "published_from": current.version}
+    meta.pop("triples", None)
+    return store.write(lambda: publish.flag(quads), meta)

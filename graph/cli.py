@@ -69,11 +69,66 @@ def build(paths: tuple[Path, ...], store: Path, base_iri: str) -> None:
         sys.exit(1)
     except EdkgError as error:
         _fail(error)
+    if result.warnings:
+        click.echo(
+            f"{len(result.warnings)} SHACL warnings (what a UN submission would miss); "
+            "`edkg validate` lists them",
+            err=True,
+        )
     triples = result.release.meta["triples"]
     kinds = ", ".join(f"{n} {kind}s" for kind, n in sorted(result.records.items()))
     click.echo(
         f"built release {result.release.path.name} in {store}: {kinds}; "
         f"{triples['public']} public and {triples['restricted']} restricted triples"
+    )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "turtle")), default="text")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--summary", is_flag=True, help="List the legal and UN elements each case documents.")
+@click.option("--base-iri", default=lambda: settings.get("BASE_IRI"), show_default="EDKG_BASE_IRI")
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, summary: bool, base_iri: str) -> None:
+    """Check records against the shapes without building (default: the bundled sample).
+
+    Exit status 0: conforms (warnings allowed unless --strict); 1: violations; 2: unusable input.
+    """
+    from . import check
+
+    try:
+        outcome = check.validate_records(list(paths), base_iri)
+    except EdkgError as error:
+        click.echo(f"edkg: {error.message}", err=True)
+        sys.exit(check.UNUSABLE)
+    rows = check.summary(outcome) if summary and outcome.report else None
+    if fmt == "json":
+        click.echo(check.as_json(outcome, rows), nl=False)
+    elif fmt == "turtle":
+        click.echo(check.as_turtle(outcome), nl=False)
+    else:
+        click.echo(check.as_text(outcome, rows), nl=False)
+    sys.exit(outcome.status(strict))
+
+
+@main.command()
+@_store_option
+def publish(store: Path) -> None:
+    """Derive the public dataset again from the restricted one, into a new release.
+
+    The publication rules drop restricted graphs, restricted properties and the details of persons
+    whose consent is withheld. `edkg build` applies them already; run this after upgrading edkg.
+    """
+    from .build import republish
+
+    try:
+        release = republish(store)
+    except EdkgError as error:
+        _fail(error)
+    triples = release.meta["triples"]
+    click.echo(
+        f"published release {release.path.name}: {triples['public']} public of "
+        f"{triples['restricted']} restricted triples"
     )
 
 

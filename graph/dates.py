@@ -13,10 +13,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
+from edtf.parser.grammar import level0Expression, level1Expression
+from pyparsing import ParseBaseException
 
 PLAIN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# Levels 0 and 1 of EDTF: what the shapes accept too. Level 2 forms (2013-XX-17, 2013-25) are
+# refused, so that a record the build accepts never fails validation for its date syntax.
+LEVELS_0_AND_1 = level0Expression("level0") ^ level1Expression("level1")
+WINTER = "24"
 
 
 class DateError(ValueError):
@@ -80,17 +85,27 @@ def _bound(compute) -> str | None:
 
 
 def parse_with_edtf(value: str) -> Interpretation:
-    """Interpret a date with the edtf parser alone; widened bounds for approximate dates."""
+    """Interpret a date with the edtf parser alone; widened bounds for approximate dates.
+
+    Winter (season 24) is taken to run from December of its year to the end of February of the
+    next, where the edtf package ends it with December.
+    """
     try:
-        parsed = parse_edtf(value)
-    except (EDTFParseException, ValueError, TypeError):
-        raise DateError(f"{value!r} is not a valid EDTF date") from None
-    return Interpretation(_bound(parsed.lower_fuzzy), _bound(parsed.upper_fuzzy), precision(value))
+        parsed = LEVELS_0_AND_1.parse_string(value, parse_all=True)[0]
+    except (ParseBaseException, EDTFParseException, ValueError, TypeError):
+        raise DateError(f"{value!r} is not a valid EDTF date (levels 0 and 1)") from None
+    latest = _bound(parsed.upper_fuzzy)
+    if re.fullmatch(r"\d{4}-" + WINTER, value):
+        year = int(value[:4]) + 1
+        latest = f"{year:04d}-02-{calendar.monthrange(year, 2)[1]:02d}"
+    return Interpretation(_bound(parsed.lower_fuzzy), latest, precision(value))
 
 
 @lru_cache(maxsize=65536)
 def interpret(value: str) -> Interpretation:
     """Interpret an EDTF string; DateError when it is not one."""
+    if not value or value != value.strip():
+        raise DateError(f"{value!r} is not a valid EDTF date (no spaces around it)")
     match = PLAIN.match(value)
     if match:
         plain = _plain(match)

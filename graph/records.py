@@ -406,12 +406,16 @@ class _Checker:
         record = self.record
         kind = record.kind
         if kind == "case":
-            return self._case()
-        graph = {"source": "graph/sources", "place": "graph/places"}.get(
-            kind, "graph/organisations"
-        )
-        public, restricted = self.node(record.data, kind, f"{kind}/{record.id}", "")
-        return Converted(graph, [public], [restricted] if restricted else [])
+            converted = self._case()
+        else:
+            graph = {"source": "graph/sources", "place": "graph/places"}.get(
+                kind, "graph/organisations"
+            )
+            public, restricted = self.node(record.data, kind, f"{kind}/{record.id}", "")
+            converted = Converted(graph, [public], [restricted] if restricted else [])
+        converted.record = record
+        converted.locations = self.locations
+        return converted
 
     def _case(self) -> Converted:
         data = self.record.data

@@ -109,3 +109,40 @@ def test_old_releases_are_pruned(tmp_path, records_dir):
     names = sorted(p.name for p in (root / "releases").iterdir())
     assert names == ["r000003", "r000004"]
     assert StoreDir(root).current().path.name == "r000004"
+
+
+def test_publish_derives_the_same_public_dataset_from_the_restricted_one(tmp_path, records_dir):
+    from edkg.build import republish
+
+    root = tmp_path / "store"
+    built = build([records_dir], root, BASE).release
+    published = republish(root)
+    assert published.path != built.path
+    assert _nquads(published.open("public")) == _nquads(built.open("public"))
+    assert _nquads(published.open("restricted")) == _nquads(built.open("restricted"))
+    assert published.meta["published_from"] == built.version
+    assert StoreDir(root).current().path == published.path
+
+
+def test_publication_rules_hold_whatever_made_the_data():
+    from edkg import publish
+
+    edkg = "https://w3id.org/edkg/ontology#"
+    person = ox.NamedNode(BASE + "id/person/X1")
+    graph = ox.NamedNode(BASE + "graph/case/X")
+    quads = [
+        ox.Quad(person, ox.NamedNode(edkg + "consent"), publish.WITHHELD, graph),
+        ox.Quad(person, ox.NamedNode(edkg + "role"), ox.NamedNode(BASE + "r"), graph),
+        ox.Quad(person, ox.NamedNode("http://schema.org/name"), ox.Literal("n"), graph),
+        ox.Quad(person, ox.NamedNode(edkg + "legalName"), ox.Literal("L"), graph),
+        ox.Quad(
+            person,
+            ox.NamedNode(edkg + "sex"),
+            ox.Literal("s"),
+            ox.NamedNode(graph.value + "/restricted"),
+        ),
+    ]
+    secret = {
+        q.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]: s for q, s in publish.flag(quads)
+    }
+    assert secret == {"consent": False, "role": False, "name": True, "legalName": True, "sex": True}

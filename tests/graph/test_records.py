@@ -222,3 +222,18 @@ def test_non_utf8_file_is_refused(tmp_path, records_dir):
     (root / "cases" / "T001.yaml").write_bytes("id: T001\ntitle: 사건\n".encode("euc-kr"))
     _, problems = _convert([root])
     assert len(problems) == 1 and "not UTF-8" in problems[0].message
+
+
+def test_winter_runs_into_the_next_year():
+    winter = dates.interpret("2009-24")
+    assert (winter.earliest, winter.latest, winter.precision) == (
+        "2009-12-01",
+        "2010-02-28",
+        "season",
+    )
+
+
+@pytest.mark.parametrize("value", ["2013-25", "2013-XX-17", "2013 ", " 2013"])
+def test_edtf_level_2_and_stray_spaces_are_refused(value):
+    with pytest.raises(dates.DateError):
+        dates.interpret(value)

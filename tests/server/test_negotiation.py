@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from edkg.server import negotiation as n
 from flask import Flask, request
 from werkzeug.exceptions import NotAcceptable
-
-from edkg.server import negotiation as n
 
 app = Flask(__name__)
 PAGE = (n.HTML, *n.GRAPH_FORMATS)
@@ -35,9 +34,11 @@ def test_choose(accept, offered, expected):
 
 
 def test_nothing_acceptable_is_406():
-    with app.test_request_context("/", headers={"Accept": "image/png"}):
-        with pytest.raises(NotAcceptable):
-            n.choose(request, PAGE)
+    with (
+        app.test_request_context("/", headers={"Accept": "image/png"}),
+        pytest.raises(NotAcceptable),
+    ):
+        n.choose(request, PAGE)
 
 
 def test_suffixes():

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import socket
+import threading
+
+import pyoxigraph as ox
 import pytest
 from edkg import sparql_guard as g
 
@@ -19,6 +25,12 @@ LIMIT = 102_400
         "SELECT * { ?s ?p 1.SERVICE <http://example.org/sparql> { } }",
         "SELECT * { ?s ?p ?o .SERVICE <http://example.org/sparql> { } }",
         "# a comment\nSELECT * { SERVICE <http://example.org/> {} } # SERVICE",
+        "SELECT * { ?s ?p true.SERVICE <http://example.org/sparql> { } }",
+        "SELECT * { ?s ?p trueSERVICE <http://example.org/sparql> { } }",
+        "SELECT * { ?s ?p falseservice <http://example.org/sparql> { } }",
+        "PREFIX ex: <http://e/> SELECT * { ?s ?p ex:.SERVICE <http://example.org/sparql> { } }",
+        "SELECT * { ?s ?p 'x'@en.SERVICE <http://example.org/sparql> { } }",
+        "SELECT * { ?s ?p ()SERVICE <http://example.org/sparql> { } }",
         "LOAD <http://example.org/data.ttl>",
         "load <http://example.org/data.ttl> INTO GRAPH <http://example.org/g>",
     ],
@@ -108,3 +120,74 @@ def test_size_limit_is_in_utf8_bytes_and_checked_first():
 
 def test_unterminated_string_is_left_to_the_parser():
     assert g.check("SELECT * { ?s ?p 'unterminated }", LIMIT).form == "SELECT"
+
+
+def test_the_guard_reads_service_as_oxigraph_does():
+    """Differential check: every variant the guard lets through makes Oxigraph connect nowhere.
+
+    Thousands of spellings of a SERVICE call, glued to the tokens before them in every way, go
+    through the guard; those it passes run in a real pyoxigraph store against a listener on
+    127.0.0.1, which must see no connection. (It accepts and closes at once: Oxigraph's SERVICE
+    has no timeout.) Without the guard, some of these variants do connect.
+    """
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/"
+    hits = []
+
+    def accept():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            hits.append(1)
+            conn.close()
+
+    threading.Thread(target=accept, daemon=True).start()
+    before = [
+        "true",
+        "false",
+        "a",
+        "UNION",
+        "OPTIONAL",
+        "FILTER",
+        "ex:",
+        "ex:a",
+        "_:b",
+        "?o",
+        "1",
+        "1.5",
+        "1e5",
+        "'x'",
+        '"x"@en',
+        '"x"^^ex:t',
+        "<http://x>",
+        "()",
+        "[]",
+        "}",
+        "",
+    ]
+    glue = ["", " ", ".", "-", ",", ";", "\\", "#\n", "+", "/", "|", "^", "!", "*", "\u00b7", "_"]
+    calls = [f"SERVICE <{url}> {{ }}", f"service silent<{url}>{{}}", "Service ?svc { }"]
+    store = ox.Store()
+    passed = connected = 0
+    try:
+        for token, sep, call in itertools.product(before, glue, calls):
+            for shape in ("{{ ?s ?p {} }}", "{{ {} }}"):
+                body = shape.format(f"{token}{sep}{call}")
+                query = f"PREFIX ex: <http://e/> SELECT * {body} VALUES ?svc {{ <{url}> }}"
+                try:
+                    g.check(query, LIMIT)
+                except g.QueryRefused:
+                    continue
+                passed += 1
+                with contextlib.suppress(SyntaxError, OSError):
+                    list(store.query(query))
+                connected += len(hits)
+                hits.clear()
+    finally:
+        server.close()
+    assert passed > 100  # the variants the guard lets through are really run
+    assert connected == 0

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from edkg.server import create_app
+from edkg.store import StoreDir
 from pyshacl import validate
 from rdflib import RDF, URIRef
 from sparql_support import (
@@ -681,3 +683,47 @@ def test_head_runs_like_get(sample):
     head = sample.head("/sparql", query_string={"query": "SELECT * {}"})
     assert head.status_code == 200 and head.data == b""
     assert head.mimetype == "application/sparql-results+json"
+
+
+def test_refusals_never_start_a_worker(sample_store):
+    """Size, nesting, SERVICE, updates, media types: all answered before any query process."""
+    app = create_app({"TESTING": True, "STORE": str(sample_store)})
+    client = app.test_client()
+    refused = [
+        client.post("/sparql", data="ASK {} #" + "x" * 102_400, content_type=DIRECT),
+        client.post("/sparql", data="ASK {" + "{" * 300 + "}" * 301, content_type=DIRECT),
+        client.get("/sparql", query_string={"query": "ASK { SERVICE <http://x/> {} }"}),
+        client.get("/sparql", query_string={"query": "ASK {}", "update": "CLEAR ALL"}),
+        client.post("/sparql", data="ASK {}", content_type="text/plain"),
+        client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "image/png"}),
+    ]
+    assert [r.status_code for r in refused] == [413, 400, 400, 403, 415, 406]
+    assert app.extensions.get("edkg.sparql") is None
+
+
+def test_workers_follow_a_new_release(tmp_path):
+    """A build that makes a new release current is seen by the next query, same worker."""
+
+    def release(graph: str):
+        iri = ox.NamedNode(graph)
+        quad = ox.Quad(iri, ox.NamedNode("http://example.org/p"), ox.Literal("v"), iri)
+        StoreDir(tmp_path).write(lambda: [(quad, False)], {"version": graph, "base_iri": graph})
+
+    release("http://example.org/first")
+    app = create_app({"TESTING": True, "STORE": str(tmp_path), "QUERY_WORKERS": 1})
+    client = app.test_client()
+    query = {"query": "SELECT ?g { GRAPH ?g { ?s ?p ?o } }"}
+    try:
+        first = client.get("/sparql", query_string=query)
+        assert [str(r[0]) for r in parse_results(first.data, first.mimetype)] == [
+            "http://example.org/first"
+        ]
+        pids = app.extensions["edkg.sparql"].pids()
+        release("http://example.org/second")
+        second = client.get("/sparql", query_string=query)
+        assert [str(r[0]) for r in parse_results(second.data, second.mimetype)] == [
+            "http://example.org/second"
+        ]
+        assert app.extensions["edkg.sparql"].pids() == pids
+    finally:
+        close_pool(app)

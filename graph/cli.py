@@ -111,6 +111,69 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, summary: bool, bas
     sys.exit(outcome.status(strict))
 
 
+@main.command("import")
+@click.argument("csv_file", metavar="CSV", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--mapping",
+    "mapping_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The mapping file (YAML), e.g. docs/mappings/footprints-example.yaml.",
+)
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the records; must not exist or be empty (see --replace).",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(("auto", "utf-8", "cp949", "euc-kr")),
+    default="auto",
+    show_default=True,
+    help="Encoding of the CSV; auto reads UTF-8 (with or without BOM), else CP949.",
+)
+@click.option("--replace", is_flag=True, help="Replace a non-empty output directory whole.")
+@click.option("--base-iri", default=lambda: settings.get("BASE_IRI"), show_default="EDKG_BASE_IRI")
+def import_(
+    csv_file: Path, mapping_file: Path, output: Path, encoding: str, replace: bool, base_iri: str
+) -> None:
+    """Import an Uwazi CSV export into YAML records, validated like any other.
+
+    The records are written only if every row maps and every record passes `edkg validate`;
+    otherwise every problem is listed with its row and column, the output directory is left as it
+    was, and the exit status is 1 (2 if the mapping file itself is unusable).
+    """
+    from .importer import ImportFailed, import_csv
+    from .mapping import MappingError
+    from .mapping import load as load_mapping
+
+    try:
+        mapping = load_mapping(mapping_file)
+    except MappingError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        click.echo(f"edkg: {error.message}", err=True)
+        sys.exit(2)
+    try:
+        result = import_csv(
+            csv_file, mapping, output, base_iri, encoding=encoding, replace=replace
+        )
+    except ImportFailed as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"edkg: {error.message}; nothing was written to {output}", err=True)
+        sys.exit(1)
+    except EdkgError as error:
+        _fail(error)
+    counts = ", ".join(f"{n} {kind}" for kind, n in result.counts.items())
+    click.echo(
+        f"imported {result.rows} rows ({result.encoding}) into {output}: {counts}"
+        + (f"; {result.warnings} SHACL warnings (`edkg validate` lists them)" if result.warnings else "")
+    )
+
+
 @main.command()
 @_store_option
 def publish(store: Path) -> None:
@@ -208,6 +271,24 @@ def export(fmt: str, output: Path | None, store: Path) -> None:
             partial.replace(output)
     except EdkgError as error:
         _fail(error)
+
+
+@main.command()
+@click.argument("name")
+def token(name: str) -> None:
+    """Make an access token for the restricted dataset, for the person or tool NAME.
+
+    Prints the token (give it to NAME, over a safe channel; it is shown once and stored nowhere)
+    and the entry to add to EDKG_ACCESS_TOKENS (it holds only the token's SHA-256 digest).
+    """
+    from .access import TokenSettingError, new_token
+
+    try:
+        secret, entry = new_token(name)
+    except TokenSettingError as error:
+        raise click.BadParameter(str(error), param_hint="NAME") from None
+    click.echo(f"token for {name}: {secret}")
+    click.echo(f"add to EDKG_ACCESS_TOKENS: {entry}")
 
 
 @main.command()

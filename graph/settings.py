@@ -40,6 +40,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_ROWS", "10000", "Most result rows (or triples) a public query returns."),
     Setting("MAX_QUERY_BYTES", "102400", "Longest SPARQL query accepted, in bytes."),
     Setting("MAX_BODY_BYTES", "1048576", "Largest request body accepted, in bytes."),
+    Setting(
+        "ACCESS_TOKENS",
+        "",
+        "Who may query the restricted dataset: `name:sha256-of-token` entries, comma-separated "
+        "(`edkg token NAME` makes one). Empty: nobody.",
+    ),
+    Setting(
+        "AUDIT_LOG",
+        "",
+        "File of the audit log of restricted reads (JSON lines). Empty: <EDKG_STORE>/audit.log.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

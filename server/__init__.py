@@ -26,5 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(meta.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(sparql.bp)
+    from . import restricted
+
+    app.register_blueprint(restricted.bp)
     register_error_handlers(app)
     return app

@@ -102,6 +102,8 @@ class Answer:
     body: bytes
     format: str
     truncated: bool = False
+    count: int = 0
+    """Rows (or triples) in the body; 1 for a boolean."""
 
 
 # --- the worker process -----------------------------------------------------------------------
@@ -160,7 +162,7 @@ def _boolean(result: ox.QueryBoolean, job: Job) -> Answer:
     if job.results_format is None:
         raise NotAcceptableResult("an ASK query answers with a boolean result")
     target = getattr(ox.QueryResultsFormat, job.results_format)
-    return Answer("boolean", result.serialize(format=target), job.results_format)
+    return Answer("boolean", result.serialize(format=target), job.results_format, count=1)
 
 
 def _solutions(result: ox.QuerySolutions, job: Job) -> Answer:
@@ -189,7 +191,7 @@ def _solutions(result: ox.QuerySolutions, job: Job) -> Answer:
         target = getattr(ox.QueryResultsFormat, job.results_format)
         parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         body = parsed.serialize(format=target)
-    return Answer("solutions", body, job.results_format, truncated)
+    return Answer("solutions", body, job.results_format, truncated, len(bindings))
 
 
 def _json_term(term) -> dict:
@@ -229,7 +231,7 @@ def _graph(result: ox.QueryTriples, job: Job) -> Answer:
         triples.append(triple)
     target = getattr(ox.RdfFormat, job.graph_format)
     body = ox.serialize(triples, format=target, prefixes=used_prefixes(triples, job.prefixes))
-    return Answer("graph", body or b"", job.graph_format, truncated)
+    return Answer("graph", body or b"", job.graph_format, truncated, len(triples))
 
 
 def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str] | None:

@@ -30,5 +30,8 @@ def run(host: str, port: int, workers: int, store: Path) -> None:
         "workers": max(1, workers),
         "accesslog": "-",
         "timeout": 60,
+        # A SPARQL query may travel in a long GET URL; its size is checked by the app
+        # (EDKG_MAX_QUERY_BYTES), not by gunicorn's 4 KB request-line default.
+        "limit_request_line": 0,
     }
     _Gunicorn(options, store).run()

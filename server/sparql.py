@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotAcceptable
 
 from . import negotiation as n
 from .dataset import dataset
-from .query_pool import Job, QueryPool, pool_for, used_prefixes
+from .query_pool import Answer, Job, QueryPool, pool_for, used_prefixes
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +195,16 @@ def _acceptable(offered: tuple[n.Format, ...]) -> n.Format | None:
 
 
 def _answer(query: str, params: MultiDict) -> Response:
+    return run_query(query, params, "public")[0]
+
+
+def run_query(
+    query: str, params: MultiDict, dataset_name: str, endpoint: str = "sparql.endpoint"
+) -> tuple[Response, Answer]:
+    """Check, run and answer one query on a dataset of the current release.
+
+    Only the restricted blueprint, behind its access check, passes ``"restricted"``.
+    """
     shape = sparql_guard.check(query, _config_number("MAX_QUERY_BYTES"))
     results_format = _acceptable(n.RESULT_FORMATS)
     graph_format = _acceptable(n.GRAPH_FORMATS)
@@ -209,7 +219,7 @@ def _answer(query: str, params: MultiDict) -> Response:
     protocol_dataset = bool(default_graph or named_graphs)
     release = dataset().store_dir.current()
     job = Job(
-        store_path=str(release.dataset_path("public")),
+        store_path=str(release.dataset_path(dataset_name)),
         query=query,
         results_format=_ox_name(ox.QueryResultsFormat, results_format.results)
         if results_format
@@ -222,14 +232,14 @@ def _answer(query: str, params: MultiDict) -> Response:
         default_graph=default_graph if protocol_dataset else None,
         named_graphs=named_graphs if protocol_dataset else None,
         prefixes=PREFIXES,
-        base_iri=url_for("sparql.endpoint", _external=True),
+        base_iri=url_for(endpoint, _external=True),
     )
     answer = _pool().run(job)
     chosen = results_format if answer.kind in ("solutions", "boolean") else graph_format
     response = Response(answer.body, content_type=chosen.content_type)
     if answer.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
-    return response
+    return response, answer
 
 
 def _offer(what: str, offered: tuple[n.Format, ...]) -> str:

@@ -23,7 +23,8 @@ class Term:
     """How one record key is read: its kind of value and, for codes and references, their target.
 
     kind is one of: text, date, boolean, decimal, integer, iri, vocab (target: scheme name),
-    ref (target: record kind), nested (persons, events), xsd-date (computed bounds).
+    ref (target: record kind), nested (persons, events, the links of links.yaml), xsd-date
+    (computed bounds).
     """
 
     key: str
@@ -61,7 +62,7 @@ def _classify(key: str, definition) -> Term | None:
     many = definition.get("@container") == "@set"
     coerce = definition.get("@type")
     scoped = definition.get("@context", {})
-    if key in ("persons", "events"):
+    if key in ("persons", "events", "links"):
         return Term(key, "nested", key, many=True)
     if coerce == "@vocab":
         vocab = scoped.get("@vocab", "")

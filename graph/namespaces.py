@@ -93,6 +93,11 @@ class EDKG(DefinedNamespace):
     agency: URIRef
     country: URIRef
 
+    # Links to other datasets
+    Link: URIRef
+    linkMethod: URIRef
+    matchScore: URIRef
+
     # Restricted: never published
     legalName: URIRef
     interviewee: URIRef

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates
+from . import dates, links
 from .context import COMPUTED_KEYS, COMPUTED_SUFFIXES, RESTRICTED_ONLY_KEYS, Context, load_context
 from .errors import RecordProblem
 from .resources import sample_data_dir
@@ -30,6 +30,7 @@ LIST_FILES = {
     "sources.yaml": "source",
     "places.yaml": "place",
     "organisations.yaml": "organisation",
+    "links.yaml": "link",
 }
 # The `type` codes each kind accepts (events take theirs from the context's events scope).
 TYPE_CODES = {
@@ -108,7 +109,7 @@ def read(paths: Iterable[Path] | None = None) -> Collection:
     """Read record files (default: the bundled sample) into a Collection, noting every problem.
 
     Places and organisations are shared reference data: when the paths hold none, the bundled ones
-    are used.
+    are used, and with them the bundled links (links.yaml) that point at them.
     """
     paths = [sample_data_dir()] if not paths else list(paths)
     collection = Collection()
@@ -121,6 +122,9 @@ def read(paths: Iterable[Path] | None = None) -> Collection:
     for name in ("places.yaml", "organisations.yaml"):
         if name not in names:
             files.append(sample_data_dir() / name)
+    bundled = (sample_data_dir() / "links.yaml").resolve()
+    if names.isdisjoint({"places.yaml", "organisations.yaml", "links.yaml"}) and bundled.exists():
+        files.append(bundled)
     collection.files = files
     for path in files:
         _read_file(path, collection)
@@ -407,6 +411,11 @@ class _Checker:
         kind = record.kind
         if kind == "case":
             converted = self._case()
+        elif kind == "link":
+            nodes = links.convert(record.data, record.id, self.collection, self.problem)
+            for node in nodes:
+                self.locations.update((link["id"], ("", record.data)) for link in node["links"])
+            converted = Converted(links.GRAPH, nodes, [])
         else:
             graph = {"source": "graph/sources", "place": "graph/places"}.get(
                 kind, "graph/organisations"

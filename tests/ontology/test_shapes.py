@@ -482,6 +482,25 @@ ALTERNATIVE_RELATIVES = (
     "|", "edkg:hasParent", "edkg:hasChild", "edkg:hasSibling", "edkg:hasSpouse", "edkg:hasRelative",
 )  # fmt: skip
 
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+PROV_NS = "http://www.w3.org/ns/prov#"
+
+
+def link(**changes: str) -> str:
+    """Turtle for a link of place/tumen (an entry of links.yaml), with some statements changed."""
+    statements = {
+        "a": "edkg:Link",
+        "rdf:subject": "<place/tumen>",
+        "rdf:predicate": f"<{SKOS_NS}exactMatch>",
+        "rdf:object": "<https://example.org/place/tumen>",
+        "edkg:linkMethod": '"manual"',
+        "dcterms:created": '"2026-11-26"^^xsd:date',
+        **{key.replace("__", ":"): value for key, value in changes.items()},
+    }
+    body = " ;\n    ".join(f"{p} {o}" for p, o in statements.items() if o)
+    return f"<place/tumen#tumen-example> {body} ."
+
+
 EXAMPLES = [
     # Cases
     Example(
@@ -897,6 +916,47 @@ EXAMPLES = [
     Example(
         "OrganisationShape-part-of", "Class", "organisation/kp_mss_unit", "org:subOrganizationOf",
         add="<organisation/kp_mss_unit> org:subOrganizationOf <place/kp> .",
+    ),
+    # Links to other datasets
+    Example(
+        "LinkShape-subject", "Or", "place/tumen#tumen-example", "rdf:subject",
+        add=link(rdf__subject="<person/P1>"),
+        valid_add=link(rdf__subject="<organisation/ngo>"),
+    ),
+    Example(
+        "LinkShape-relation", "In", "place/tumen#tumen-example", "rdf:predicate",
+        add=link(rdf__predicate="<http://www.w3.org/2002/07/owl#sameAs>"),
+        valid_add=link(rdf__predicate=f"<{SKOS_NS}closeMatch>"),
+    ),
+    Example(
+        "LinkShape-target", "NodeKind", "place/tumen#tumen-example", "rdf:object",
+        add=link(rdf__object='"Q0"'), valid_add=link(),
+    ),
+    Example(
+        "LinkShape-method", "In", "place/tumen#tumen-example", "edkg:linkMethod",
+        add=link(edkg__linkMethod='"automatic"'),
+        valid_add=link(edkg__linkMethod='"edkg-link"', edkg__matchScore="0.87"),
+    ),
+    Example(
+        "LinkShape-score", "MaxInclusive", "place/tumen#tumen-example", "edkg:matchScore",
+        add=link(edkg__linkMethod='"edkg-link"', edkg__matchScore="1.5"),
+        valid_add=link(edkg__linkMethod='"edkg-link"', edkg__matchScore="1.0"),
+    ),
+    Example(
+        "LinkShape-created", "Datatype", "place/tumen#tumen-example", "dcterms:created",
+        add=link(dcterms__created='"26 November 2026"'),
+        valid_add=link(dcterms__created='"2024-10-31"^^xsd:date'),
+    ),
+    Example(
+        "LinkShape-checked-by", "Class", "place/tumen#tumen-example", PROV_NS + "wasAttributedTo",
+        add=link() + f" <place/tumen#tumen-example> <{PROV_NS}wasAttributedTo> <place/kp> .",
+        valid_add=link() + f" <place/tumen#tumen-example> <{PROV_NS}wasAttributedTo> "
+        "<organisation/ngo> .",
+    ),
+    Example(
+        "LinkShape-evidence", "MaxCount", "place/tumen#tumen-example", "dcterms:source",
+        add=link(dcterms__source="<https://example.org/a> , <https://example.org/b>"),
+        valid_add=link(dcterms__source="<https://example.org/a>"),
     ),
     # The public dataset
     Example(

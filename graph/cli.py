@@ -291,6 +291,111 @@ def token(name: str) -> None:
     click.echo(f"add to EDKG_ACCESS_TOKENS: {entry}")
 
 
+@main.group()
+def link() -> None:
+    """Link places and organisations to Wikidata and GeoNames: propose, review, accept."""
+
+
+def _number(name: str, kind=float):
+    value = settings.get(name)
+    try:
+        return kind(value)
+    except ValueError:
+        raise click.UsageError(f"EDKG_{name} must be a number, not {value!r}") from None
+
+
+@link.command("propose")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(("place", "organisation", "all")), default="all")
+@click.option(
+    "--endpoint",
+    default=lambda: settings.get("LINK_ENDPOINT"),
+    show_default="EDKG_LINK_ENDPOINT",
+    help="SPARQL endpoint shaped like Wikidata's.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="candidates.csv",
+    show_default=True,
+    help="The candidates file to write (whole or not at all).",
+)
+@click.option("--only", multiple=True, metavar="ID", help="Only this record; repeat for several.")
+@click.option("--include-linked", is_flag=True, help="Also records already linked to Wikidata.")
+def link_propose(
+    paths: tuple[Path, ...],
+    kind: str,
+    endpoint: str,
+    output: Path,
+    only: tuple[str, ...],
+    include_linked: bool,
+) -> None:
+    """Ask a SPARQL endpoint for link candidates and write them, scored, to a CSV file.
+
+    PATHS are record files or directories (default: the bundled sample). Review the file, write
+    yes in the accept column of the right candidates, then run `edkg link accept FILE`.
+    """
+    from . import interlink, records
+
+    collection = records.read(list(paths))
+    if collection.problems:
+        for problem in collection.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    client = interlink.Endpoint(
+        endpoint,
+        user_agent=settings.get("LINK_USER_AGENT") or interlink.DEFAULT_USER_AGENT,
+        timeout=_number("LINK_TIMEOUT"),
+        min_interval=_number("LINK_MIN_INTERVAL"),
+        retries=_number("LINK_RETRIES", int),
+    )
+    kinds = interlink.KINDS if kind == "all" else (kind,)
+    try:
+        rows = interlink.propose(collection, client, kinds, only, include_linked)
+        interlink.write_atomically(output, interlink.candidates_csv(rows))
+    except EdkgError as error:
+        click.echo(f"edkg: {error.message}; {output} was not written", err=True)
+        sys.exit(1)
+    subjects = len({(r["kind"], r["id"]) for r in rows})
+    click.echo(
+        f"{len(rows)} candidates for {subjects} records in {output} ({client.requests} requests "
+        f"to {endpoint}); write yes in the accept column of those to keep, then run "
+        f"`edkg link accept {output}`"
+    )
+
+
+@link.command("accept")
+@click.argument("candidates", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default="data",
+    show_default=True,
+    help="Folder of places.yaml and organisations.yaml; links.yaml there gets the new links.",
+)
+@click.option("--checked-by", metavar="ORGANISATION", help="Organisation id of the reviewer.")
+def link_accept(candidates: Path, data_dir: Path, checked_by: str | None) -> None:
+    """Add the candidates marked yes in the accept column to links.yaml (method edkg-link).
+
+    Every accepted row is checked first; if one is wrong, nothing is added.
+    """
+    from . import interlink
+
+    try:
+        result = interlink.accept(candidates, data_dir, checked_by)
+    except EdkgError as error:
+        click.echo(f"edkg: {error.message}", err=True)
+        sys.exit(1)
+    for note in result.skipped:
+        click.echo(f"skipped {note}", err=True)
+    click.echo(
+        f"{len(result.added)} links added to {data_dir / 'links.yaml'}"
+        + (f": {', '.join(result.added)}" if result.added else "")
+    )
+
+
 @main.command()
 @click.option("--host", default=lambda: settings.get("HOST"), show_default="EDKG_HOST")
 @click.option(

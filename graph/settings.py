@@ -51,6 +51,24 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "File of the audit log of restricted reads (JSON lines). Empty: <EDKG_STORE>/audit.log.",
     ),
+    Setting(
+        "LINK_ENDPOINT",
+        "https://query.wikidata.org/sparql",
+        "SPARQL endpoint `edkg link propose` asks for candidates (Wikidata's or one like it).",
+    ),
+    Setting(
+        "LINK_USER_AGENT",
+        "",
+        "User-Agent of `edkg link` requests; put your contact in it. Empty: "
+        "`edkg/<version> (+https://w3id.org/edkg/; edkg link interlinking)`.",
+    ),
+    Setting("LINK_TIMEOUT", "30", "Seconds `edkg link` waits for the endpoint to answer."),
+    Setting("LINK_MIN_INTERVAL", "1", "Fewest seconds between two requests of `edkg link`."),
+    Setting(
+        "LINK_RETRIES",
+        "4",
+        "Retries of `edkg link` after a 429 or 503, waiting Retry-After or 2, 4, 8... seconds.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

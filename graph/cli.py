@@ -157,9 +157,7 @@ def import_(
         click.echo(f"edkg: {error.message}", err=True)
         sys.exit(2)
     try:
-        result = import_csv(
-            csv_file, mapping, output, base_iri, encoding=encoding, replace=replace
-        )
+        result = import_csv(csv_file, mapping, output, base_iri, encoding=encoding, replace=replace)
     except ImportFailed as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -168,9 +166,10 @@ def import_(
     except EdkgError as error:
         _fail(error)
     counts = ", ".join(f"{n} {kind}" for kind, n in result.counts.items())
+    warnings = f"; {result.warnings} SHACL warnings (`edkg validate` lists them)"
     click.echo(
         f"imported {result.rows} rows ({result.encoding}) into {output}: {counts}"
-        + (f"; {result.warnings} SHACL warnings (`edkg validate` lists them)" if result.warnings else "")
+        + (warnings if result.warnings else "")
     )
 
 

@@ -12,7 +12,8 @@ from . import __version__, settings
 from .errors import EdkgError, RecordError
 from .store import StoreDir
 
-EXPORT_FORMATS = ("turtle", "nquads", "jsonld")
+EXPORT_FORMATS = ("turtle", "nquads", "jsonld", "schemaorg", "csv")
+CSV_KINDS = ("case", "person", "place", "event", "organisation")
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
 
@@ -254,19 +255,27 @@ def query(
     type=click.Path(dir_okay=False, path_type=Path),
     help="File (default: stdout).",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(CSV_KINDS),
+    default="case",
+    show_default=True,
+    help="With --format csv: the entities listed, one a row.",
+)
 @_store_option
-def export(fmt: str, output: Path | None, store: Path) -> None:
-    """Write the public dataset as Turtle, N-Quads or JSON-LD."""
+def export(fmt: str, output: Path | None, kind: str, store: Path) -> None:
+    """Write the public dataset as Turtle, N-Quads or JSON-LD (the whole graph), as schema.org
+    JSON-LD (cases, events, persons, places, organisations), or as CSV (one kind of entity)."""
     from .export import export as run_export
 
     try:
         release = StoreDir(store).current()
         if output is None:
-            run_export(release, fmt, sys.stdout.buffer)
+            run_export(release, fmt, sys.stdout.buffer, kind)
         else:
             partial = output.with_name(output.name + ".partial")
             with partial.open("wb") as handle:
-                run_export(release, fmt, handle)
+                run_export(release, fmt, handle, kind)
             partial.replace(output)
     except EdkgError as error:
         _fail(error)

@@ -20,6 +20,7 @@ import yaml
 
 from .errors import QueryError, QueryParameterError, UnknownQueryError
 from .resources import queries_dir
+from .sparql_guard import QueryRefused, scan
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -148,6 +149,12 @@ class NamedQuery:
         return [str(t) for t in self.meta.get("tags", [])]
 
     @cached_property
+    def federated(self) -> bool:
+        """True when the query calls another SPARQL service: its header says `federated: true`, or
+        its text has a SERVICE clause."""
+        return self.meta.get("federated") is True or scan(self.text).mentions("SERVICE")
+
+    @cached_property
     def parameters(self) -> dict[str, Parameter]:
         found: dict[str, Parameter] = {}
         body = "\n".join(
@@ -262,7 +269,17 @@ def with_values(text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal
 
 
 def run(store: ox.Store, query: NamedQuery, values: dict[str, str] | None = None):
-    """Run a named query on a store with typed, bound parameters."""
+    """Run a named query on a store with typed, bound parameters.
+
+    A federated query is refused before it runs: Oxigraph would make the outbound requests of its
+    SERVICE clauses from this process, and edkg never calls other services.
+    """
+    if query.federated:
+        raise QueryRefused(
+            f"query {query.name} is a federated query (SERVICE): edkg never calls other services, "
+            "so it runs only in a SPARQL store that allows federation (see 'Federated queries' "
+            "in the README)"
+        )
     text = with_values(query.text, query.bind(values or {}))
     try:
         return store.query(text, use_default_graph_as_union=True)

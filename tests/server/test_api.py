@@ -98,6 +98,8 @@ def test_results_equal_edkg_query(client, runner, sample_store, accept, fmt):
 
 def test_every_named_query_runs_with_its_example(client):
     for name, named in queries.catalogue().items():
+        if named.meta.get("federated") is True:
+            continue  # refused with 400: tests/graph/test_federated.py
         defaults = named.defaults()
         params = {p: defaults[p] for p in named.parameters if p in defaults}
         response = client.get(f"/queries/{name}.json", query_string=params)

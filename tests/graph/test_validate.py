@@ -175,3 +175,34 @@ def test_engines_agree_on_the_sample_and_the_test_records(records_dir):
         reference = validate_graph(data, record_shapes(), engine="pyshacl").findings
         assert turbo == reference
         assert turbo, "the sample documents warnings, so the comparison compares something"
+
+
+def test_case_elements_query_agrees_with_the_warnings():
+    """The --summary table and the SHACL warnings read the UN and legal elements the same way."""
+    columns = {
+        "wgeid-identity": "identity",
+        "wgeid-date": "date",
+        "wgeid-place": "place",
+        "wgeid-responsible": "responsible",
+        "wgeid-relatives-steps": "relativesSteps",
+        "wgeid-submitter": "submitter",
+        "legal-deprivation-of-liberty": "deprivationOfLiberty",
+        "legal-state-involvement": "stateInvolvement",
+        "legal-concealment": "concealment",
+        "legal-outside-law": "outsideProtectionOfLaw",
+    }
+    outcome = check.validate_records(None, BASE)
+    missing = {
+        (f.record, columns[f.shape.rsplit("CaseShape-", 1)[-1]])
+        for f in outcome.report.warnings
+        if f.shape and "CaseShape-" in f.shape
+    }
+    rows = check.summary(outcome)
+    table = {
+        (row["identifier"], column)
+        for row in rows
+        for column in columns.values()
+        if row[column] == "0"
+    }
+    assert table == missing
+    assert len(rows) == 66

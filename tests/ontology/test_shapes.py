@@ -1194,6 +1194,8 @@ def test_the_restricted_test_dataset_breaks_only_the_public_shapes(test_release)
     found = {(r.focus, r.path, r.shape) for r in run(graph, public_shapes())}
     assert found == {
         ("case/T001", "edkg:confidentialNote", "PublicDatasetShape-confidential-note"),
+        ("event/T001-E1", "edkg:confidentialNote", "PublicDatasetShape-confidential-note"),
+        ("source/TS1", "edkg:confidentialNote", "PublicDatasetShape-confidential-note"),
         ("person/TP1", "edkg:legalName", "PublicDatasetShape-legal-name"),
         ("source/TS1", "edkg:interviewee", "PublicDatasetShape-interviewee"),
         ("source/TS1", "edkg:contactDetails", "PublicDatasetShape-contact-details"),

@@ -131,7 +131,8 @@ def key(text: str, place: bool = False) -> str:
     return "".join(sorted(k for k in keys if k))
 
 
-def _ratio(a: str, b: str) -> float:
+def ratio(a: str, b: str) -> float:
+    """difflib's similarity ratio of two keys, 0 when its quick upper bounds are under 0.5."""
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() < 0.5 or matcher.quick_ratio() < 0.5:
         return 0.0
@@ -155,7 +156,7 @@ def similarity(query: str, name: str, place: bool = False) -> tuple[float, str]:
         if bare_query and bare_query == bare_name:
             return 0.9, "place-word"
         loose_query, loose_name = bare_query, bare_name
-    return round(0.85 * _ratio(loose_query, loose_name), 4), "fuzzy"
+    return round(0.85 * ratio(loose_query, loose_name), 4), "fuzzy"
 
 
 def script_language(text: str) -> str | None:

@@ -29,5 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import restricted
 
     app.register_blueprint(restricted.bp)
+    from . import reconcile
+
+    app.register_blueprint(reconcile.bp)
     register_error_handlers(app)
     return app

@@ -554,12 +554,28 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+# Columns whose text comes from the endpoint or the records, not from edkg itself.
+TEXT_COLUMNS = ("name", "target_label", "matched")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """A label made safe for a spreadsheet: at most 200 characters, never read as a formula."""
+    text = text[:200]
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
 def candidates_csv(rows: list[dict[str, str]]) -> bytes:
-    """The candidates as CSV (UTF-8, a header row; `accept` first, for the reviewer)."""
+    """The candidates as CSV (UTF-8, a header row; `accept` first, for the reviewer).
+
+    Labels come from a remote endpoint: one that starts like a formula (=, +, -, @) gets a
+    leading apostrophe, so that a spreadsheet shows it instead of running it.
+    """
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    for row in rows:
+        writer.writerow({**row, **{c: _cell(row.get(c, "")) for c in TEXT_COLUMNS}})
     return buffer.getvalue().encode("utf-8")
 
 

@@ -316,6 +316,17 @@ def test_names_are_sent_as_escaped_terms(tmp_path):
     assert '"수용소"@ko' in query and '"camp"' in query
 
 
+def test_remote_labels_cannot_become_spreadsheet_formulas():
+    from edkg import interlink
+
+    row = {c: "" for c in interlink.COLUMNS}
+    row.update(target_label='=HYPERLINK("http://evil.example","x")', matched="@SUM(A1)", id="x")
+    text = interlink.candidates_csv([row]).decode("utf-8")
+    parsed = next(csv.DictReader(text.splitlines()))
+    assert parsed["target_label"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert parsed["matched"] == "'@SUM(A1)" and parsed["id"] == "x"
+
+
 # --------------------------------------------------------------------------------------------
 # A real SPARQL server: `oxigraph serve-read-only` with the Wikidata-shaped fixture
 

@@ -69,17 +69,27 @@ def superclasses() -> dict[ox.NamedNode, frozenset[ox.NamedNode]]:
     return closure
 
 
-def record_quads(converted: list[records.Converted], base_iri: str) -> Iterator[ox.Quad]:
-    """Parse each record's JSON-LD into quads in its named graph, adding inherited classes."""
+def record_quads(
+    converted: list[records.Converted], base_iri: str, batch: int = 250
+) -> Iterator[ox.Quad]:
+    """Parse the records' JSON-LD into quads in their named graphs, adding inherited classes.
+
+    Records are parsed in batches, one JSON-LD document of named graphs each, so that the
+    context is processed once a batch rather than once a record.
+    """
     supers = superclasses()
-    for graph, nodes, _ in records.iter_graphs(converted):
-        name = ox.NamedNode(base_iri + graph)
-        document = json.dumps(records.jsonld_document(nodes, base_iri)).encode("utf-8")
-        for quad in ox.parse(document, format=ox.RdfFormat.JSON_LD):
-            yield ox.Quad(quad.subject, quad.predicate, quad.object, name)
+    parts = list(records.iter_graphs(converted))
+    for start in range(0, len(parts), batch):
+        graphs = [
+            {"@id": base_iri + graph, "@graph": nodes}
+            for graph, nodes, _ in parts[start : start + batch]
+        ]
+        document = records.jsonld_document(graphs, base_iri)
+        for quad in ox.parse(json.dumps(document).encode("utf-8"), format=ox.RdfFormat.JSON_LD):
+            yield quad
             if quad.predicate == RDF_TYPE and quad.object in supers:
                 for parent in supers[quad.object]:
-                    yield ox.Quad(quad.subject, RDF_TYPE, parent, name)
+                    yield ox.Quad(quad.subject, RDF_TYPE, parent, quad.graph_name)
 
 
 def ontology_quads() -> Iterator[ox.Quad]:

@@ -14,7 +14,7 @@ from . import queries, records, results
 from .build import ontology_quads, record_quads
 from .context import property_keys
 from .errors import RecordProblem
-from .validate import Finding, Report, locate, record_shapes, to_graph, validate_graph
+from .validate import Finding, Report, locate, validate_quads
 
 EDKG = rdflib.Namespace("https://w3id.org/edkg/ontology#")
 
@@ -63,7 +63,7 @@ def validate_records(paths: list[Path] | None, base_iri: str) -> Outcome:
         return outcome
     ontology = list(ontology_quads())
     quads = list(record_quads(converted, base_iri))
-    report = validate_graph(to_graph(ontology + quads), record_shapes())
+    report = validate_quads(ontology + quads)
     outcome.report = Report(report.graph, tuple(locate(report.findings, converted, base_iri)))
     outcome.quads = ontology + quads
     return outcome

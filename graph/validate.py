@@ -142,6 +142,42 @@ def public_shapes() -> rdflib.Graph:
     )
 
 
+@cache
+def shapes_store(public: bool = False) -> ox.Store:
+    """The shapes as a pyoxigraph Store (for pyshacl-turbo), checked like the rdflib ones."""
+    (public_shapes if public else record_shapes)()  # refuses unsafe shapes first
+    store = ox.Store()
+    names = ("shapes.ttl", "shapes-public.ttl") if public else ("shapes.ttl",)
+    for name in names:
+        store.load(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def to_store(quads: Iterable[ox.Quad]) -> ox.Store:
+    """The union of quads in the default graph of an in-memory store (pyshacl-turbo's input)."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    return store
+
+
+def validate_quads(
+    quads: list[ox.Quad],
+    public: bool = False,
+    focus: list[str] | None = None,
+    engine: str = "turbo",
+) -> Report:
+    """Validate quads with the record shapes (and the public-dataset shape when `public`).
+
+    pyshacl-turbo reads data and shapes as pyoxigraph stores, which spares converting the data to
+    rdflib (measured: 4.2 s of 7.5 s at 1,000 cases, with identical results); pySHACL reads rdflib
+    graphs. Both sides always have the same form: mixed, pyshacl-turbo gives false sh:in results.
+    """
+    if engine == "turbo":
+        return validate_graph(to_store(quads), shapes_store(public), focus, engine)
+    shapes = public_shapes() if public else record_shapes()
+    return validate_graph(to_graph(quads), shapes, focus, engine)
+
+
 def to_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     """The union of quads as one rdflib graph (the data graph pySHACL reads)."""
     triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
@@ -184,8 +220,8 @@ ENGINES = {"turbo": turbo_validate, "pyshacl": pyshacl_validate}
 
 
 def validate_graph(
-    data: rdflib.Graph,
-    shapes: rdflib.Graph,
+    data: rdflib.Graph | ox.Store,
+    shapes: rdflib.Graph | ox.Store,
     focus: list[str] | None = None,
     engine: str = "turbo",
 ) -> Report:
@@ -310,12 +346,11 @@ class RecordValidator:
         fresh: dict[str, list[dict]] = {}
         report_graph = rdflib.Graph()
         if changed:
-            data = to_graph(ontology + records)
             focus = None
             if not full:
                 focus = [base_iri + "id/" + rel for item in changed for rel in item.locations]
             log.info("validating %d of %d records with SHACL", len(changed), len(converted))
-            report = validate_graph(data, record_shapes(), focus)
+            report = validate_quads(ontology + records, focus=focus)
             report_graph = report.graph
             owner = {
                 base_iri + "id/" + rel: keys[id(item)] for item in changed for rel in item.locations

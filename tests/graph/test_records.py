@@ -237,3 +237,36 @@ def test_winter_runs_into_the_next_year():
 def test_edtf_level_2_and_stray_spaces_are_refused(value):
     with pytest.raises(dates.DateError):
         dates.interpret(value)
+
+
+def test_direct_reading_agrees_with_the_edtf_parser_on_a_thousand_dates():
+    """Every date the fast route reads gets exactly the bounds the edtf package gives."""
+    import random
+
+    rng = random.Random(20241031)
+    values = set()
+    for _ in range(400):
+        y, m, d = rng.randint(1900, 2030), rng.randint(1, 12), rng.randint(1, 31)
+        base = rng.choice([f"{y}", f"{y}-{m:02d}", f"{y}-{m:02d}-{d:02d}"])
+        values.add(base + rng.choice(["", "~", "?", "%"]))
+        values.add(f"{y}-{rng.choice(['21', '22', '23', '24'])}")
+        values.add(f"{base}/{y + rng.randint(0, 3)}-{rng.randint(1, 12):02d}")
+    read_directly = 0
+    for value in sorted(values):
+        try:
+            direct = dates._direct(value)
+        except dates.DateError:
+            direct = "refused"
+        if direct is None:
+            continue
+        read_directly += 1
+        try:
+            reference = dates.parse_with_edtf(value)
+        except dates.DateError:
+            reference = "refused"
+        if direct == "refused" and reference != "refused":
+            # Stricter than the edtf package, which takes 29 February in any year.
+            assert "-02-29" in value, value
+            continue
+        assert direct == reference, value
+    assert read_directly > 0.9 * len(values)

@@ -270,3 +270,33 @@ def test_direct_reading_agrees_with_the_edtf_parser_on_a_thousand_dates():
             continue
         assert direct == reference, value
     assert read_directly > 0.9 * len(values)
+
+
+@pytest.mark.parametrize("key", ["'@context'", "'@id'", "'@graph'", "'@type'"])
+def test_json_ld_keywords_cannot_be_written_in_a_record(tmp_path, records_dir, key):
+    problems = _problems_for(
+        tmp_path, records_dir, MINIMAL.replace("title: A case", f"title: A case\n{key}: x")
+    )
+    assert len(problems) == 1 and "unknown key" in problems[0].message
+
+
+def test_json_ld_parsing_never_fetches_a_remote_context():
+    """Only the project's own context is used: a remote one is refused without a connection."""
+    import json
+    import socket
+
+    import pyoxigraph as ox
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    document = {"@context": f"http://127.0.0.1:{port}/context.jsonld", "@id": "urn:x", "name": "y"}
+    try:
+        with pytest.raises(SyntaxError):
+            list(ox.parse(json.dumps(document).encode(), format=ox.RdfFormat.JSON_LD))
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    finally:
+        listener.close()

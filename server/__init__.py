@@ -32,5 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import reconcile
 
     app.register_blueprint(reconcile.bp)
+    from . import transfer_map
+
+    app.register_blueprint(transfer_map.bp)
     register_error_handlers(app)
     return app

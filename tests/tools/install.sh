@@ -14,6 +14,11 @@ missing=()
 command -v roqet >/dev/null || missing+=(rasqal-utils)
 command -v rapper >/dev/null || missing+=(raptor2-utils)
 command -v npm >/dev/null || missing+=(npm)
+# /map is checked in a real headless Chromium driven by Selenium through Debian's chromedriver;
+# fonts-nanum draws the map's Korean labels in its screenshots.
+command -v chromium >/dev/null || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+[ -d /usr/share/fonts/truetype/nanum ] || missing+=(fonts-nanum)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

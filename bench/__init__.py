@@ -1,0 +1,1 @@
+"""Benchmarks of edkg and the synthetic record generator they run on."""

@@ -29,6 +29,7 @@ test: install-test lint
 
 bench: install-test
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.http --cases 1000
 
 clean:
 	rm -rf $(VENV) edkg-store bench/out .pytest_cache

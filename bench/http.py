@@ -71,6 +71,9 @@ HOST = "127.0.0.1"
 EDKG_WORKERS = 2
 QUERY_TIMEOUT_S = 60  # EDKG_QUERY_TIMEOUT of the measured server: no query is stopped
 CLIENT_TIMEOUT_S = 600
+# oxigraph serve answers a connection idle for 60 s with an unasked-for 500 ("Resource temporarily
+# unavailable"), which the next request on it would read: a connection idle this long is replaced.
+IDLE_RECONNECT_S = 30.0
 START_TIMEOUT_S = 120
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -123,8 +126,17 @@ class Client:
     def __init__(self, port: int, timeout: float = CLIENT_TIMEOUT_S):
         self.connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
         self.connects = 0
+        self.used = time.monotonic()
 
     def get(self, path: str, accept: str) -> tuple[int, bytes, http.client.HTTPResponse]:
+        if time.monotonic() - self.used > IDLE_RECONNECT_S:
+            self.connection.close()
+        try:
+            return self._get(path, accept)
+        finally:
+            self.used = time.monotonic()
+
+    def _get(self, path: str, accept: str) -> tuple[int, bytes, http.client.HTTPResponse]:
         for attempt in (1, 2):
             if self.connection.sock is None:
                 self.connects += 1

@@ -82,7 +82,7 @@ def record_quads(
     for start in range(0, len(parts), batch):
         graphs = [
             {"@id": base_iri + graph, "@graph": nodes}
-            for graph, nodes, _ in parts[start : start + batch]
+            for graph, nodes in parts[start : start + batch]
         ]
         document = records.jsonld_document(graphs, base_iri)
         for quad in ox.parse(json.dumps(document).encode("utf-8"), format=ox.RdfFormat.JSON_LD):

@@ -508,9 +508,13 @@ def jsonld_document(nodes: list[dict], base_iri: str) -> dict:
     return {"@context": [load_context().inline, {"@base": base_iri + "id/"}], "@graph": nodes}
 
 
-def iter_graphs(converted: list[Converted]) -> Iterator[tuple[str, list[dict], bool]]:
-    """Yield (graph path, nodes, is_restricted) for every non-empty part of every record."""
+def iter_graphs(converted: list[Converted]) -> Iterator[tuple[str, list[dict]]]:
+    """Yield (graph path, nodes) for every non-empty part of every record.
+
+    Restricted parts go to ``<graph>/restricted``; `edkg.publish` keeps those graphs out of the
+    public dataset.
+    """
     for item in converted:
-        yield item.graph, item.public, False
+        yield item.graph, item.public
         if item.restricted:
-            yield item.graph + "/restricted", item.restricted, True
+            yield item.graph + "/restricted", item.restricted

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,7 +18,7 @@ from .context import VOCAB_BASE
 from .errors import RecordError
 from .resources import ontology_dir
 from .store import Release, StoreDir
-from .validate import RecordValidator
+from .validate import RecordValidator, Validation
 from .vocabularies import vocabulary_files
 
 log = logging.getLogger(__name__)
@@ -175,24 +176,81 @@ def build(
     for record in collection.records:
         counts[record.kind] = counts.get(record.kind, 0) + 1
     ontology = list(ontology_quads())
-    record_list = list(record_quads(converted, base_iri))
-    warnings: tuple = ()
+    first = _Noting(record_quads(converted, base_iri))
+    validation = None
     if shacl:
         validator = RecordValidator(store_root / "validation-cache.json")
-        report = validator.check(converted, ontology, record_list, base_iri)
-        if report.violations:
-            raise RecordError([finding.problem() for finding in report.violations])
-        warnings = tuple(report.warnings)
+        validation = validator.start(converted, ontology, lambda: first, base_iri)
     meta = {
         "version": version_of(collection.files, base_iri),
         "base_iri": base_iri,
         "records": counts,
         "edkg": __version__,
     }
-
-    release = StoreDir(store_root).write(lambda: publish.flag(ontology + record_list), meta)
+    try:
+        if validation is not None and validation.process is None:
+            _accepted(validation)  # refused before anything is written
+        if first.complete:
+            withheld = first.withheld
+        else:
+            withheld = {
+                q.subject for q in record_quads(converted, base_iri) if publish.is_withheld(q)
+            }
+        release = StoreDir(store_root).write(
+            lambda: _release_quads(ontology, converted, base_iri, withheld, validation), meta
+        )
+    finally:
+        if validation is not None:
+            validation.close()
+    warnings = _accepted(validation) if validation is not None else ()
     log.info("built %s from %d records", release.path, len(collection.records))
     return BuildResult(release, counts, warnings)
+
+
+class _Noting:
+    """The records' quads, read once, noting the persons who withheld consent (`publish.flag`)."""
+
+    def __init__(self, quads: Iterable[ox.Quad]):
+        self.quads = quads
+        self.withheld: set = set()
+        self.complete = False
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        for quad in self.quads:
+            if publish.is_withheld(quad):
+                self.withheld.add(quad.subject)
+            yield quad
+        self.complete = True
+
+
+def _accepted(validation: Validation) -> tuple:
+    """The warnings of a finished validation; RecordError if it found violations."""
+    report = validation.result()
+    if report.violations:
+        raise RecordError([finding.problem() for finding in report.violations])
+    return tuple(report.warnings)
+
+
+def _release_quads(
+    ontology: list[ox.Quad],
+    converted: list[records.Converted],
+    base_iri: str,
+    withheld: set,
+    validation: Validation | None,
+) -> Iterator[tuple[ox.Quad, bool]]:
+    """The release's quads, flagged; they are made again rather than kept (memory).
+
+    When the records are validated in a second process meanwhile, the last quad is followed by
+    the verdict: RecordError on violations (also as soon as the validation ends with them), so
+    that the store writer drops the staging release.
+    """
+    made = chain(ontology, record_quads(converted, base_iri))
+    for count, pair in enumerate(publish.flag(made, withheld), 1):
+        yield pair
+        if count % 50_000 == 0 and validation is not None and validation.ready():
+            _accepted(validation)
+    if validation is not None:
+        _accepted(validation)
 
 
 def republish(store_root: Path | str) -> Release:

@@ -44,11 +44,21 @@ def is_restricted_graph(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) ->
     return isinstance(graph, ox.NamedNode) and graph.value.endswith("/restricted")
 
 
-def flag(quads: Iterable[ox.Quad]) -> Iterator[tuple[ox.Quad, bool]]:
-    """Pair each quad with True when it must stay restricted (a list: read twice)."""
-    quads = list(quads)
+def is_withheld(quad: ox.Quad) -> bool:
+    """Whether a quad says that its subject, a person, withheld consent."""
+    return quad.predicate == CONSENT and quad.object == WITHHELD
+
+
+def flag(quads: Iterable[ox.Quad], withheld: set | None = None) -> Iterator[tuple[ox.Quad, bool]]:
+    """Pair each quad with True when it must stay restricted.
+
+    `withheld` are the subjects of every quad `is_withheld` finds among them; when not given,
+    the quads are first read into a list to find them.
+    """
+    if withheld is None:
+        quads = list(quads)
+        withheld = {q.subject for q in quads if is_withheld(q)}
     forbidden = restricted_properties()
-    withheld = {q.subject for q in quads if q.predicate == CONSENT and q.object == WITHHELD}
     for quad in quads:
         secret = (
             is_restricted_graph(quad.graph_name)

@@ -7,13 +7,21 @@ field and line it came from.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
+import queue
 import re
-from collections.abc import Iterable
+import select
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -294,6 +302,182 @@ def _nodes_json(item: Converted) -> bytes:
     return json.dumps([item.graph, item.public, item.restricted], sort_keys=True).encode("utf-8")
 
 
+# Records from which a build validates in a second process, while it writes the stores; fewer
+# are validated in the build's own process (starting a process costs about 0.4 s).
+PROCESS_MIN_RECORDS = 500
+# Quads a chunk sent to the validation process.
+CHUNK = 50_000
+
+
+class ValidationFailed(EdkgError):
+    """The validation process failed (not the records: the process itself)."""
+
+    status = 500
+
+
+class ValidationProcess:
+    """pyshacl-turbo in a second process, so that a build can write the stores while it validates.
+
+    The data go to the process's standard input in N-Quads chunks (loaded, like `to_store`, into
+    the default graph of an in-memory store as they come, by a thread so that the caller never
+    waits for the pipe); then `validate` starts the validation and `findings` waits for it. The
+    process is a plain `python -c` of this interpreter (not multiprocessing, which would import the
+    caller's main module again); it ends after one validation, and `close` stops it early.
+    """
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from edkg.validate import _serve; _serve()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        self._outbox: queue.Queue = queue.Queue()
+        self._feeder = threading.Thread(target=self._feed, name="edkg-validate-feed", daemon=True)
+        self._feeder.start()
+        self._findings: list[Finding] | None = None
+
+    def _feed(self) -> None:
+        stdin = self._process.stdin
+        assert stdin is not None
+        try:
+            while (frame := self._outbox.get()) is not None:
+                stdin.write(frame)
+        except (BrokenPipeError, OSError, ValueError):
+            pass  # the process ended: `findings` reports how
+        finally:
+            with contextlib.suppress(OSError, ValueError):
+                stdin.close()
+
+    def _put(self, kind: bytes, payload: bytes) -> None:
+        self._outbox.put(kind + len(payload).to_bytes(8, "big") + payload)
+
+    def send(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads to the data (their graph names are dropped, as in `to_store`)."""
+        self._put(b"D", ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+
+    def validate(self, focus: list[str] | None, public: bool = False) -> None:
+        self._put(b"V", json.dumps({"focus": focus, "public": public}).encode())
+        self._outbox.put(None)
+
+    def ready(self) -> bool:
+        """Whether the findings are there (or the process ended)."""
+        if self._findings is not None:
+            return True
+        readable, _, _ = select.select([self._process.stdout], [], [], 0)
+        return bool(readable)
+
+    def findings(self) -> list[Finding]:
+        """Wait for the findings (sorted like `findings_of`)."""
+        if self._findings is None:
+            assert self._process.stdout is not None
+            answer = self._process.stdout.read()
+            status = self._process.wait()
+            self.close()
+            try:
+                found = json.loads(answer)["findings"]
+            except (ValueError, KeyError, TypeError):
+                raise ValidationFailed(
+                    f"the SHACL validation process failed (exit status {status})"
+                ) from None
+            self._findings = [Finding(**raw) for raw in found]
+        return self._findings
+
+    def close(self) -> None:
+        """Stop the process if it still runs."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._outbox.put(None)
+        self._feeder.join(timeout=10)
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+
+def _serve() -> None:
+    """The validation process: read chunks from standard input, validate once, print findings.
+
+    Anything else written to standard output goes to standard error, so that the findings are
+    the only output the build reads.
+    """
+    answer = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    source = sys.stdin.buffer
+    store = ox.Store()
+    while header := source.read(9):
+        payload = source.read(int.from_bytes(header[1:], "big"))
+        if header[:1] == b"D":
+            parsed = ox.parse(payload, format=ox.RdfFormat.N_QUADS)
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in parsed)
+            continue
+        request = json.loads(payload)
+        report = validate_graph(store, shapes_store(request["public"]), request["focus"])
+        found = [finding.as_dict() for finding in report.findings]
+        answer.write(json.dumps({"findings": found}).encode())
+        answer.close()
+        return
+
+
+@dataclass
+class Validation:
+    """A record validation under way: `result` waits for it, merges the cache, locates findings.
+
+    `process` is the validation process when the records are validated in one (else None).
+    """
+
+    validator: RecordValidator
+    converted: list[Converted]
+    base_iri: str
+    keys: dict[int, str]
+    cache: dict[str, list[dict]]
+    global_key: str
+    changed: list[Converted]
+    full: bool
+    process: ValidationProcess | None = None
+    report: Report | None = None
+    _result: Report | None = None
+
+    def ready(self) -> bool:
+        return self.process is None or self.process.ready()
+
+    def result(self) -> Report:
+        """The report, every finding located in the records (the cache is saved first)."""
+        if self._result is None:
+            self._result = self._finish()
+        return self._result
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.close()
+
+    def _finish(self) -> Report:
+        keys, cache, global_key, base_iri = self.keys, self.cache, self.global_key, self.base_iri
+        fresh: dict[str, list[dict]] = {}
+        report_graph = rdflib.Graph()
+        if self.changed:
+            if self.process is not None:
+                found = self.process.findings()
+            else:
+                assert self.report is not None
+                found = list(self.report.findings)
+                report_graph = self.report.graph
+            owner = {
+                base_iri + "id/" + rel: keys[id(item)]
+                for item in self.changed
+                for rel in item.locations
+            }
+            fresh = {keys[id(item)]: [] for item in self.changed}
+            if self.full:
+                fresh[global_key] = []
+            for finding in found:
+                fresh.setdefault(owner.get(finding.focus, global_key), []).append(finding.as_dict())
+        kept = {key: cache[key] for key in keys.values() if key in cache}
+        merged = {**kept, global_key: cache.get(global_key, []), **fresh}
+        self.validator._save(merged)
+        findings = [Finding(**raw) for key in merged for raw in merged[key]]
+        located = tuple(locate(findings, self.converted, base_iri))
+        return Report(report_graph, located, validated=len(self.changed))
+
+
 class RecordValidator:
     """Validates records with the record shapes, remembering results between builds.
 
@@ -330,6 +514,24 @@ class RecordValidator:
         base_iri: str,
     ) -> Report:
         """Validate; return the report with every finding located in the records."""
+        return self.start(converted, ontology, lambda: records, base_iri, in_process=True).result()
+
+    def start(
+        self,
+        converted: list[Converted],
+        ontology: list[ox.Quad],
+        records: Callable[[], Iterable[ox.Quad]],
+        base_iri: str,
+        *,
+        in_process: bool = False,
+    ) -> Validation:
+        """Start validating the records whose results are not cached; `result()` waits for it.
+
+        `records` is called only when some record must be validated. With many records (at
+        least PROCESS_MIN_RECORDS) and unless `in_process`, they are validated in a second process
+        that runs while the caller goes on (writing the stores); the caller must then `close` the
+        validation if it gives up before `result`.
+        """
         shapes_text = (ontology_dir() / "shapes.ttl").read_bytes()
         ontology_text = b"".join(str(q).encode() for q in ontology)
         references = b"".join(_nodes_json(c) for c in converted if c.graph[:10] != "graph/case")
@@ -343,26 +545,30 @@ class RecordValidator:
         full = global_key not in cache
         if full:
             changed = list(converted)
-        fresh: dict[str, list[dict]] = {}
-        report_graph = rdflib.Graph()
-        if changed:
-            focus = None
-            if not full:
-                focus = [base_iri + "id/" + rel for item in changed for rel in item.locations]
-            log.info("validating %d of %d records with SHACL", len(changed), len(converted))
-            report = validate_quads(ontology + records, focus=focus)
-            report_graph = report.graph
-            owner = {
-                base_iri + "id/" + rel: keys[id(item)] for item in changed for rel in item.locations
-            }
-            fresh = {keys[id(item)]: [] for item in changed}
-            if full:
-                fresh[global_key] = []
-            for finding in report.findings:
-                fresh.setdefault(owner.get(finding.focus, global_key), []).append(finding.as_dict())
-        kept = {key: cache[key] for key in keys.values() if key in cache}
-        merged = {**kept, global_key: cache.get(global_key, []), **fresh}
-        self._save(merged)
-        findings = [Finding(**raw) for key in merged for raw in merged[key]]
-        located = tuple(locate(findings, converted, base_iri))
-        return Report(report_graph, located, validated=len(changed))
+        validation = Validation(self, converted, base_iri, keys, cache, global_key, changed, full)
+        if not changed:
+            return validation
+        focus = None
+        if not full:
+            focus = [base_iri + "id/" + rel for item in changed for rel in item.locations]
+        log.info("validating %d of %d records with SHACL", len(changed), len(converted))
+        if in_process or len(converted) < PROCESS_MIN_RECORDS or not sys.executable:
+            validation.report = validate_quads(ontology + list(records()), focus=focus)
+            return validation
+        process = ValidationProcess()
+        validation.process = process
+        try:
+            process.send(ontology)
+            for batch in _chunks(records(), CHUNK):
+                process.send(batch)
+            process.validate(focus)
+        except BaseException:
+            process.close()
+            raise
+        return validation
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch

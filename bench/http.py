@@ -455,7 +455,7 @@ class Context:
         """The job /sparql would give its query process for `text` with SPARQL JSON or Turtle."""
         shape = sparql_guard.check(text, self.max_query_bytes)
         return Job(
-            store_path=self.store_path,
+            store=self.store_path,
             query=text,
             results_format="JSON",
             graph_format="TURTLE",

@@ -8,9 +8,15 @@ from pathlib import Path
 
 import click
 
-from . import __version__, settings
+from . import __version__, remote, settings
 from .errors import EdkgError, RecordError
 from .store import StoreDir
+
+
+def _store_dir(store: Path) -> StoreDir:
+    """The store directory, on the remote store when the EDKG_REMOTE_* settings name one."""
+    return StoreDir(store, remote.from_settings())
+
 
 EXPORT_FORMATS = ("turtle", "nquads", "jsonld", "schemaorg", "csv")
 CSV_KINDS = ("case", "person", "place", "event", "organisation")
@@ -24,7 +30,7 @@ def _store_option(function):
         type=click.Path(file_okay=False, path_type=Path),
         default=lambda: settings.get("STORE"),
         show_default="EDKG_STORE or ./edkg-store",
-        help="Directory of the embedded store.",
+        help="Directory of the embedded store (with a remote store: of its release records).",
     )(function)
 
 
@@ -62,7 +68,7 @@ def build(paths: tuple[Path, ...], store: Path, base_iri: str) -> None:
     from .build import build as run_build
 
     try:
-        result = run_build(list(paths), store, base_iri)
+        result = run_build(list(paths), store, base_iri, remote=remote.from_settings())
     except RecordError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -185,7 +191,7 @@ def publish(store: Path) -> None:
     from .build import republish
 
     try:
-        release = republish(store)
+        release = republish(store, remote.from_settings())
     except EdkgError as error:
         _fail(error)
     triples = release.meta["triples"]
@@ -240,7 +246,7 @@ def query(
             named = queries.read_query(path)
         else:
             named = queries.get(query)
-        release = StoreDir(store).current()
+        release = _store_dir(store).current()
         result = queries.run(release.open("public"), named, values)
         sys.stdout.buffer.write(results.render(result, fmt))
     except EdkgError as error:
@@ -269,7 +275,7 @@ def export(fmt: str, output: Path | None, kind: str, store: Path) -> None:
     from .export import export as run_export
 
     try:
-        release = StoreDir(store).current()
+        release = _store_dir(store).current()
         if output is None:
             run_export(release, fmt, sys.stdout.buffer, kind)
         else:
@@ -418,7 +424,7 @@ def serve(host: str, port: int, workers: int, store: Path) -> None:
     from .server.runner import run
 
     try:
-        StoreDir(store).current()
+        _store_dir(store).current()
     except EdkgError as error:
         _fail(error)
     run(host=host, port=port, workers=workers, store=store)

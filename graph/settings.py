@@ -52,6 +52,40 @@ SETTINGS: tuple[Setting, ...] = (
         "File of the audit log of restricted reads (JSON lines). Empty: <EDKG_STORE>/audit.log.",
     ),
     Setting(
+        "REMOTE_QUERY_URL",
+        "",
+        "SPARQL 1.1 query URL of the public dataset on a remote store. Empty: the embedded store "
+        "(with EDKG_REMOTE_RESTRICTED_QUERY_URL, this puts both datasets on remote stores).",
+    ),
+    Setting(
+        "REMOTE_UPDATE_URL",
+        "",
+        "SPARQL 1.1 Update URL of the public dataset on the remote store (`edkg build` and "
+        "`edkg publish` write there).",
+    ),
+    Setting(
+        "REMOTE_RESTRICTED_QUERY_URL",
+        "",
+        "SPARQL 1.1 query URL of the restricted dataset: a different dataset (or server) from the "
+        "public one, which nothing public can reach.",
+    ),
+    Setting("REMOTE_RESTRICTED_UPDATE_URL", "", "SPARQL 1.1 Update URL of the restricted dataset."),
+    Setting("REMOTE_USER", "", "User name for the remote store (empty: no authentication)."),
+    Setting("REMOTE_PASSWORD", "", "Password for the remote store."),
+    Setting("REMOTE_AUTH", "basic", "HTTP authentication of the remote store: basic or digest."),
+    Setting(
+        "REMOTE_TIMEOUT",
+        "60",
+        "Seconds edkg waits for the remote store to answer one request before it gives up.",
+    ),
+    Setting(
+        "REMOTE_UNION",
+        "parameter",
+        "How the remote store queries all graphs at once: `parameter` (Oxigraph server's "
+        "union-default-graph) or `native` (its default graph is already the union: Virtuoso, or "
+        "Fuseki and GraphDB set up that way).",
+    ),
+    Setting(
         "LINK_ENDPOINT",
         "https://query.wikidata.org/sparql",
         "SPARQL endpoint `edkg link propose` asks for candidates (Wikidata's or one like it).",

@@ -10,6 +10,10 @@ Layout of the store directory (EDKG_STORE)::
 A build writes a whole new release beside the current one and only then moves `current`, so a
 failed or interrupted build leaves the store exactly as it was, and readers never see half a build.
 Releases are never written after they are made, which is what makes read-only opening safe.
+
+With a remote store (EDKG_REMOTE_*, see `remote`) the two datasets live on SPARQL 1.1 servers and
+a release directory holds only `release.json`, which names the stores; `current` is swapped the
+same way once both remote datasets hold the new release.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import StoreError
+from .remote import Endpoint, RemoteConfig, RemoteStore, recorded_endpoint, write_datasets
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +45,8 @@ class Release:
 
     path: Path
     meta: dict
+    remote: RemoteConfig | None = None
+    """The remote store the settings name (None: the embedded store)."""
 
     @property
     def version(self) -> str:
@@ -50,19 +57,47 @@ class Release:
             raise ValueError(f"unknown dataset {dataset!r}")
         return self.path / dataset
 
-    def open(self, dataset: str = "public") -> ox.Store:
+    def locator(self, dataset: str = "public") -> str | Endpoint:
+        """Where one dataset lives, in a form a query process can open: a path or an Endpoint."""
+        written = self.meta.get("remote")
+        if written is None:
+            if self.remote is not None:
+                raise StoreError(
+                    f"the current release ({self.path.name}) is in the embedded store, but the "
+                    "EDKG_REMOTE_* settings name a remote store: run `edkg build` with them"
+                )
+            return str(self.dataset_path(dataset))
+        if self.remote is None:
+            # Readers need only the store directory: the release names its remote datasets.
+            return recorded_endpoint(written, dataset)
+        if written != self.remote.describe():
+            raise StoreError(
+                f"the current release ({self.path.name}) was written to {written['public']}, "
+                f"not to the remote store the settings name ({self.remote.public.query_url})"
+            )
+        return self.remote.endpoint(dataset)
+
+    def open(self, dataset: str = "public") -> ox.Store | RemoteStore:
         """Open one dataset of this release read-only."""
-        try:
-            return ox.Store.read_only(str(self.dataset_path(dataset)))
-        except OSError as exc:
-            raise StoreError(f"cannot open the {dataset} dataset of {self.path}: {exc}") from None
+        return open_locator(self.locator(dataset))
+
+
+def open_locator(locator: str | Endpoint) -> ox.Store | RemoteStore:
+    """Open a dataset where `Release.locator` says it is."""
+    if isinstance(locator, Endpoint):
+        return RemoteStore(locator)
+    try:
+        return ox.Store.read_only(locator)
+    except OSError as exc:
+        raise StoreError(f"cannot open the dataset at {locator}: {exc}") from None
 
 
 class StoreDir:
     """The store directory: finds the current release and writes new ones."""
 
-    def __init__(self, root: Path | str):
+    def __init__(self, root: Path | str, remote: RemoteConfig | None = None):
         self.root = Path(root)
+        self.remote = remote
         self.releases = self.root / "releases"
         self.link = self.root / "current"
 
@@ -75,19 +110,30 @@ class StoreDir:
             meta = json.loads((path / "release.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise StoreError(f"the release at {path} is damaged: {exc}") from None
-        return Release(path, meta)
+        return Release(path, meta, self.remote)
 
-    def write(self, quads: Callable[[], Iterable[tuple[ox.Quad, bool]]], meta: dict) -> Release:
+    def write(
+        self,
+        quads: Callable[[], Iterable[tuple[ox.Quad, bool]]],
+        meta: dict,
+        owned: Iterable[str] = (),
+    ) -> Release:
         """Write a new release from (quad, restricted) pairs, then make it current.
 
         The public dataset receives the quads whose flag is False; the restricted dataset every
-        quad. Nothing visible changes unless the whole release was written.
+        quad. Nothing visible changes unless the whole release was written. On a remote store,
+        the graphs whose names start with one of `owned` are the old release and are replaced.
         """
         self.releases.mkdir(parents=True, exist_ok=True)
         staging = self.releases / f".staging-{uuid.uuid4().hex}"
         try:
             staging.mkdir()
-            counts = self._fill(staging, quads)
+            if self.remote is None:
+                counts = self._fill(staging, quads)
+            else:
+                owned = set(owned) | set(self._owned_before())
+                counts = write_datasets(self.remote, quads(), owned)
+                meta = {**meta, "remote": self.remote.describe(), "owned": sorted(owned)}
             meta = {**meta, "triples": counts}
             (staging / "release.json").write_text(
                 json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
@@ -100,7 +146,17 @@ class StoreDir:
             raise
         self._prune(keep={final.name})
         log.info("release %s written: %s", final.name, counts)
-        return Release(final, meta)
+        return Release(final, meta, self.remote)
+
+    def _owned_before(self) -> list[str]:
+        """Graph prefixes the current release wrote to the same remote store, if any."""
+        try:
+            current = self.current().meta
+        except StoreError:
+            return []
+        if self.remote is not None and current.get("remote") == self.remote.describe():
+            return current.get("owned", [])
+        return []
 
     def _fill(self, staging: Path, quads: Callable[[], Iterable[tuple[ox.Quad, bool]]]) -> dict:
         public = ox.Store(str(staging / "public"))

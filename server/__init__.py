@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from edkg import settings
+from edkg import remote, settings
 from flask import Flask
 
 from .dataset import Dataset
@@ -16,7 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("EDKG")
     if test_config:
         app.config.update(test_config)
-    app.extensions["edkg"] = Dataset(app.config["STORE"])
+    app.extensions["edkg"] = Dataset(app.config["STORE"], remote.from_settings(app.config))
 
     from . import pages, sparql
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from edkg import queries
+from edkg.remote import RemoteConfig, RemoteStore
 from edkg.store import Release, StoreDir
 from flask import current_app
 
@@ -14,12 +15,12 @@ from flask import current_app
 class Dataset:
     """Read access to the public dataset of the current release (never the restricted one)."""
 
-    def __init__(self, store_root: Path | str):
-        self.store_dir = StoreDir(store_root)
+    def __init__(self, store_root: Path | str, remote: RemoteConfig | None = None):
+        self.store_dir = StoreDir(store_root, remote)
         self._lock = threading.Lock()
-        self._opened: tuple[Path, Release, ox.Store] | None = None
+        self._opened: tuple[Path, Release, ox.Store | RemoteStore] | None = None
 
-    def current(self) -> tuple[Release, ox.Store]:
+    def current(self) -> tuple[Release, ox.Store | RemoteStore]:
         """The current release and its public store, opened once per release."""
         target = self.store_dir.link.resolve()
         with self._lock:

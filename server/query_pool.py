@@ -30,7 +30,9 @@ import weakref
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from edkg.errors import EdkgError
+from edkg.errors import EdkgError, StoreError
+from edkg.remote import Endpoint, RemoteStore
+from edkg.store import open_locator
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +80,8 @@ class NotAcceptableResult(EdkgError):
 class Job:
     """One query for a worker: everything it needs, picklable."""
 
-    store_path: str
+    store: str | Endpoint
+    """Where the dataset is: a path of the embedded store, or a remote store (`Release.locator`)."""
     query: str
     results_format: str | None
     """Name of the QueryResultsFormat for SELECT and ASK (None: not acceptable)."""
@@ -119,19 +122,22 @@ def _worker_main(conn) -> None:
 
 
 def _serve(conn) -> None:
-    opened: tuple[str, ox.Store] | None = None
+    opened: tuple[str | Endpoint, ox.Store | RemoteStore] | None = None
     while True:
         try:
             job: Job = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            if opened is None or opened[0] != job.store_path:
+            if opened is None or opened[0] != job.store:
                 opened = None
-                opened = (job.store_path, ox.Store.read_only(job.store_path))
+                opened = (job.store, open_locator(job.store))
             reply: tuple[str, object] = ("ok", _run(opened[1], job))
         except SyntaxError as exc:
             reply = ("syntax", str(exc))
+        except StoreError as exc:
+            log.error("%s", exc.message)
+            reply = ("store", exc.message)
         except NotAcceptableResult as exc:
             reply = ("not-acceptable", exc.message)
         except Exception:
@@ -290,6 +296,7 @@ class QueryPool:
             self._slots.put(None)
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
+        self._busy: set[_Worker] = set()
         self._closed = False
         atexit.register(self.close)
 
@@ -308,7 +315,13 @@ class QueryPool:
                 if worker is not None:
                     self._discard(worker)
                 worker = self._start()
-            reply = self._ask(worker, job)
+            with self._lock:
+                self._busy.add(worker)
+            try:
+                reply = self._ask(worker, job)
+            finally:
+                with self._lock:
+                    self._busy.discard(worker)
         except BaseException:
             if worker is not None and not worker.alive():
                 self._discard(worker)
@@ -323,6 +336,8 @@ class QueryPool:
             raise QuerySyntaxError(value)
         if status == "not-acceptable":
             raise NotAcceptableResult(value)
+        if status == "store":
+            raise StoreError(value)
         raise QueryFailed(value)
 
     def _ask(self, worker: _Worker, job: Job) -> tuple[str, object]:
@@ -370,6 +385,11 @@ class QueryPool:
         """Process ids of the live workers (for tests and diagnostics)."""
         with self._lock:
             return [w.pid for w in self._workers if w.alive() and w.pid is not None]
+
+    def busy_pids(self) -> list[int]:
+        """Process ids of the workers running a query now (for tests and diagnostics)."""
+        with self._lock:
+            return [w.pid for w in self._busy if w.pid is not None]
 
     def close(self) -> None:
         """Stop every worker (closing its pipe ends it; a stuck one is killed)."""

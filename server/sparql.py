@@ -217,9 +217,12 @@ def run_query(
     default_graph = _graph_iris(params, "default-graph-uri")
     named_graphs = _graph_iris(params, "named-graph-uri")
     protocol_dataset = bool(default_graph or named_graphs)
-    release = dataset().store_dir.current()
+    store = dataset().store_dir.current().locator(dataset_name)
+    if not isinstance(store, str):
+        # A remote store parses with its own stack, not the query process's large one.
+        sparql_guard.check_operators(shape, sparql_guard.MAX_OPERATORS_REMOTE)
     job = Job(
-        store_path=str(release.dataset_path(dataset_name)),
+        store=store,
         query=query,
         results_format=_ox_name(ox.QueryResultsFormat, results_format.results)
         if results_format

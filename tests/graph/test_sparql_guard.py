@@ -191,3 +191,36 @@ def test_the_guard_reads_service_as_oxigraph_does():
         server.close()
     assert passed > 100  # the variants the guard lets through are really run
     assert connected == 0
+
+
+@pytest.mark.parametrize(
+    "query, operators",
+    [
+        ("ASK { FILTER(1 && 2 || 3) }", 3),  # FILTER, &&, ||
+        ("ASK { FILTER(?a != ?b && ?c <= 2 && ?d >= 3) }", 6),
+        ('ASK { FILTER("&& || UNION" = "x") } # && UNION MINUS', 2),  # strings, comments
+        ("SELECT * { ?s <http://x/a+b> ?o }", 1),  # the *, not the IRI's +
+        ('SELECT * { ?s ?p "2"^^<http://www.w3.org/2001/XMLSchema#int> }', 1),  # ^^ is no operator
+        ("SELECT * { { ?s ?p ?o } UNION { ?s ?q ?o } MINUS { ?s a ?c } OPTIONAL { ?s ?r ?o } }", 4),
+        ("SELECT ?s { ?s <p>/<q>|^<r> ?o }", 3),
+    ],
+)
+def test_operators_are_counted_outside_strings_iris_and_comments(query, operators):
+    assert g.scan(query).operators == operators
+
+
+def test_the_operator_limit_refuses_long_chains_with_a_clear_message():
+    limit = g.MAX_OPERATORS_REMOTE
+    under = "ASK { FILTER(" + "&&".join(["true"] * limit) + ") }"  # limit - 1 && and a FILTER
+    assert g.check(under, 102_400, max_operators=limit).operators == limit
+    over = "ASK { ?s ?p ?o " + " ".join(["MINUS { ?s ?p ?o }"] * (limit + 1)) + "}"
+    with pytest.raises(g.QueryRefused, match=f"{limit + 1:,} operators"):
+        g.check(over, 102_400, max_operators=limit)
+    assert g.check(over, 102_400).operators == limit + 1  # no limit by default
+
+
+def test_every_named_query_is_far_below_the_operator_limit():
+    from edkg import queries
+
+    for named in queries.catalogue().values():
+        assert g.scan(named.text).operators < g.MAX_OPERATORS_REMOTE / 10

@@ -14,6 +14,7 @@ import subprocess
 import pyoxigraph as ox
 import pytest
 import rdflib
+from edkg.store import StoreDir
 
 RAPPER_FORMATS = [("ttl", "turtle"), ("nt", "ntriples"), ("rdf", "rdfxml")]
 DOCUMENTS = [
@@ -83,6 +84,7 @@ def test_rapper_reads_the_dumps(client, sample_store, name, syntax):
     with client.get(f"/dumps/{name}") as response:
         data = gzip.decompress(response.data)
     count = rapper(data, syntax)
-    triples = {q.triple for q in ox.Store.read_only(str(sample_store / "current" / "public"))}
-    quads = sum(1 for _ in ox.Store.read_only(str(sample_store / "current" / "public")))
+    public = list(StoreDir(sample_store).current().open("public"))
+    triples = {q.triple for q in public}
+    quads = len(public)
     assert count == (len(triples) if syntax == "turtle" else quads)

@@ -1,0 +1,487 @@
+"""A remote SPARQL 1.1 store: queries by the SPARQL 1.1 Protocol, writes by SPARQL 1.1 Update.
+
+`RemoteStore` answers the part of pyoxigraph's `Store` interface that edkg uses (`query`,
+`quads_for_pattern`, iteration, `len`) with pyoxigraph's own result objects, so every reader of the
+store (named queries, pages, exports, the endpoint) works unchanged on either kind of store.
+
+Requests go through SPARQLWrapper, with the store's credentials and a time limit on every request.
+Every failure (the store is down, slow, refuses the credentials, or answers something that is not
+well-formed SPARQL results) becomes a `RemoteStoreError` that names the store's URL and never
+carries the credentials.
+
+Which graph is the default graph differs between servers. Oxigraph's server takes the
+`union-default-graph` request parameter (`union = "parameter"`); Virtuoso, and Fuseki or GraphDB
+set up with a union default graph, already query every graph by default (`union = "native"`). A
+query that names its own dataset (FROM, FROM NAMED) or a request that names one (default and named
+graph IRIs) reads that dataset on both.
+
+Writes (see `write_datasets`) go to staging graphs first; the release replaces the old graphs in
+one update request only once every triple is uploaded and counted, so a store that fails halfway
+keeps the previous release whole.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import socket
+import urllib.error
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from SPARQLWrapper import (
+    ASK,
+    BASIC,
+    CONSTRUCT,
+    DIGEST,
+    INSERT,
+    JSON,
+    POST,
+    SELECT,
+    TURTLE,
+    SPARQLWrapper,
+)
+from SPARQLWrapper import SPARQLExceptions as sw_errors
+
+from . import __version__, settings
+from .errors import StoreError
+
+log = logging.getLogger(__name__)
+
+STAGING = "urn:edkg:staging:"
+"""Graph names of uploads not yet swapped in: STAGING + run + ":" + the final graph name."""
+NO_GRAPH = "urn:edkg:no-graph"
+"""A graph name no release writes: an explicitly empty default graph where a store needs one."""
+UNION_MODES = ("parameter", "native")
+AUTH_MODES = ("basic", "digest")
+UPLOAD_TRIPLES = 20_000
+"""Most triples sent in one INSERT DATA request."""
+
+
+class RemoteStoreError(StoreError):
+    """The remote store could not be reached, refused the request or answered nonsense."""
+
+    status = 503
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One dataset on a SPARQL 1.1 server: where to query and update it, and how to log in."""
+
+    query_url: str
+    update_url: str = ""
+    user: str = ""
+    password: str = ""
+    auth: str = "basic"
+    timeout: float = 60.0
+    union: str = "parameter"
+
+    def __repr__(self) -> str:  # never show the password, in logs or tracebacks
+        return f"Endpoint({self.query_url!r})"
+
+
+@dataclass(frozen=True)
+class RemoteConfig:
+    """The two datasets of edkg on remote stores: public and restricted, never the same one."""
+
+    public: Endpoint
+    restricted: Endpoint
+
+    def __post_init__(self):
+        urls = {self.public.query_url, self.public.update_url} - {""}
+        if urls & {self.restricted.query_url, self.restricted.update_url}:
+            raise StoreError(
+                "the public and the restricted dataset must be different remote datasets: "
+                "a public query on a store holding restricted graphs could read them"
+            )
+
+    def endpoint(self, dataset: str) -> Endpoint:
+        if dataset == "public":
+            return self.public
+        if dataset == "restricted":
+            return self.restricted
+        raise ValueError(f"unknown dataset {dataset!r}")
+
+    def describe(self) -> dict[str, str]:
+        """Where to read both datasets (no credentials), as a release records it."""
+        return {
+            "public": self.public.query_url,
+            "restricted": self.restricted.query_url,
+            "union": self.public.union,
+        }
+
+
+def recorded_endpoint(written: dict[str, str], dataset: str) -> Endpoint:
+    """The endpoint a release record names for one dataset, with credentials from the settings."""
+    try:
+        timeout = float(settings.get("REMOTE_TIMEOUT"))
+    except ValueError:
+        raise StoreError("EDKG_REMOTE_TIMEOUT must be a positive number of seconds") from None
+    return Endpoint(
+        written[dataset],
+        user=settings.get("REMOTE_USER"),
+        password=settings.get("REMOTE_PASSWORD"),
+        auth=settings.get("REMOTE_AUTH"),
+        timeout=timeout,
+        union=written.get("union", "parameter"),
+    )
+
+
+def from_settings(values: dict[str, str] | None = None) -> RemoteConfig | None:
+    """The remote store the EDKG_REMOTE_* settings name, or None for the embedded store.
+
+    `values` maps setting names without the EDKG_ prefix (an app's config) to values; by default
+    the environment is read.
+    """
+
+    def value(name: str) -> str:
+        if values is not None and name in values:
+            return str(values[name])
+        return settings.get(name)
+
+    public_url = value("REMOTE_QUERY_URL").strip()
+    restricted_url = value("REMOTE_RESTRICTED_QUERY_URL").strip()
+    if not public_url and not restricted_url:
+        return None
+    if not public_url or not restricted_url:
+        raise StoreError(
+            "a remote store needs both EDKG_REMOTE_QUERY_URL (the public dataset) and "
+            "EDKG_REMOTE_RESTRICTED_QUERY_URL (the restricted dataset)"
+        )
+    union = value("REMOTE_UNION").strip()
+    if union not in UNION_MODES:
+        raise StoreError(f"EDKG_REMOTE_UNION must be one of {', '.join(UNION_MODES)}: {union!r}")
+    auth = value("REMOTE_AUTH").strip()
+    if auth not in AUTH_MODES:
+        raise StoreError(f"EDKG_REMOTE_AUTH must be one of {', '.join(AUTH_MODES)}: {auth!r}")
+    try:
+        timeout = float(value("REMOTE_TIMEOUT"))
+    except ValueError:
+        timeout = 0.0
+    if not timeout > 0:
+        raise StoreError("EDKG_REMOTE_TIMEOUT must be a positive number of seconds")
+    common = {
+        "user": value("REMOTE_USER"),
+        "password": value("REMOTE_PASSWORD"),
+        "auth": auth,
+        "timeout": timeout,
+        "union": union,
+    }
+    return RemoteConfig(
+        public=Endpoint(public_url, value("REMOTE_UPDATE_URL").strip(), **common),
+        restricted=Endpoint(
+            restricted_url, value("REMOTE_RESTRICTED_UPDATE_URL").strip(), **common
+        ),
+    )
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _form(query: str, base_iri: str | None) -> type:
+    """The result kind of a query, checked by Oxigraph's parser (SyntaxError if malformed).
+
+    The query is evaluated against an empty in-memory store: that parses it exactly as the
+    embedded store would, so both kinds of store refuse the same queries with the same message.
+    """
+    result = ox.Store().query(query, base_iri=base_iri)
+    return type(result)
+
+
+class RemoteStore:
+    """One dataset on a remote SPARQL 1.1 server, read through the SPARQL 1.1 Protocol."""
+
+    def __init__(self, endpoint: Endpoint):
+        self.endpoint = endpoint
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.endpoint.query_url!r})"
+
+    # The part of pyoxigraph's Store interface edkg uses.
+
+    def query(
+        self,
+        query: str,
+        *,
+        base_iri: str | None = None,
+        use_default_graph_as_union: bool = False,
+        default_graph=None,
+        named_graphs=None,
+    ):
+        form = _form(query, base_iri)
+        text = f"BASE <{base_iri}>\n{query}" if base_iri else query
+        client = self._client(self.endpoint.query_url)
+        client.setQuery(text)
+        # SPARQLWrapper guesses the form with a regular expression, which words in comments
+        # fool; Oxigraph's parser has told the real one.
+        client.queryType = {ox.QuerySolutions: SELECT, ox.QueryBoolean: ASK}.get(form, CONSTRUCT)
+        if default_graph is not None or named_graphs is not None:
+            for graph in default_graph or [ox.NamedNode(NO_GRAPH)]:
+                client.addDefaultGraph(graph.value)
+            for graph in named_graphs or []:
+                client.addNamedGraph(graph.value)
+        elif use_default_graph_as_union and self.endpoint.union == "parameter":
+            client.addParameter("union-default-graph", "true")
+        if form in (ox.QuerySolutions, ox.QueryBoolean):
+            client.setReturnFormat(JSON)
+            body = self._send(client, "query")
+            try:
+                # Read once to the end: a malformed answer fails here, not in a caller's loop.
+                parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                if isinstance(parsed, ox.QuerySolutions):
+                    for _ in parsed:
+                        pass
+                else:
+                    bool(parsed)
+            except (SyntaxError, ValueError, TypeError) as exc:
+                raise self._malformed(exc) from None
+            if not isinstance(parsed, form):
+                raise self._malformed(f"expected {form.__name__}, got {type(parsed).__name__}")
+            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        client.setReturnFormat(TURTLE)
+        body = self._send(client, "query")
+        try:
+            quads = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+        except (SyntaxError, ValueError) as exc:
+            raise self._malformed(exc) from None
+        return [quad.triple for quad in quads]
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None):
+        """Quads of the named graphs that match; None matches anything."""
+        terms = {"s": subject, "p": predicate, "o": object, "g": graph_name}
+        bound = {name: term for name, term in terms.items() if term is not None}
+        pattern = " ".join(
+            str(bound[name]) if name in bound else f"?{name}" for name in ("s", "p", "o")
+        )
+        graph = str(bound["g"]) if "g" in bound else "?g"
+        solutions = self.query(f"SELECT * WHERE {{ GRAPH {graph} {{ {pattern} }} }}")
+        return [
+            ox.Quad(*(bound[name] if name in bound else row[name] for name in ("s", "p", "o", "g")))
+            for row in solutions
+        ]
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        solutions = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return [row["g"] for row in solutions]
+
+    def contains_named_graph(self, graph: ox.NamedNode) -> bool:
+        return bool(self.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
+
+    def dump(self, output, format: ox.RdfFormat) -> None:
+        """Write every quad of the named graphs, as `ox.Store.dump` does."""
+        ox.serialize(self.quads_for_pattern(), output, format=format)
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return iter(self.quads_for_pattern())
+
+    def __len__(self) -> int:
+        return count(self, "GRAPH ?g { ?s ?p ?o }")
+
+    # Writing.
+
+    def update(self, text: str) -> None:
+        if not self.endpoint.update_url:
+            raise RemoteStoreError(
+                f"the remote store {self.endpoint.query_url} has no update URL to write to "
+                "(EDKG_REMOTE_UPDATE_URL / EDKG_REMOTE_RESTRICTED_UPDATE_URL)"
+            )
+        client = self._client(self.endpoint.update_url)
+        client.setMethod(POST)
+        client.setQuery(text)
+        client.queryType = INSERT  # an update, whatever SPARQLWrapper's guess
+        self._send(client, "update")
+
+    # Requests.
+
+    def _client(self, url: str) -> SPARQLWrapper:
+        client = SPARQLWrapper(url, agent=f"edkg/{__version__}")
+        client.setMethod(POST)
+        client.setTimeout(self.endpoint.timeout)
+        if self.endpoint.user:
+            client.setHTTPAuth(DIGEST if self.endpoint.auth == "digest" else BASIC)
+            client.setCredentials(self.endpoint.user, self.endpoint.password)
+        return client
+
+    def _send(self, client: SPARQLWrapper, what: str) -> bytes:
+        where = self.endpoint.update_url if what == "update" else self.endpoint.query_url
+        try:
+            response = client.query().response
+            return response.read()
+        except sw_errors.QueryBadFormed as exc:
+            # The query passed Oxigraph's parser, so the store speaks a different SPARQL.
+            raise RemoteStoreError(
+                f"the remote store {where} refused the {what} as malformed: {_detail(exc)}"
+            ) from None
+        except sw_errors.Unauthorized:
+            raise RemoteStoreError(
+                f"the remote store {where} refused the credentials (401): check EDKG_REMOTE_USER "
+                "and EDKG_REMOTE_PASSWORD"
+            ) from None
+        except sw_errors.EndPointNotFound:
+            raise RemoteStoreError(f"the remote store {where} answered 404: wrong URL?") from None
+        except sw_errors.SPARQLWrapperException as exc:
+            raise RemoteStoreError(
+                f"the remote store {where} failed the {what}: {_detail(exc)}"
+            ) from None
+        except urllib.error.HTTPError as exc:
+            raise RemoteStoreError(
+                f"the remote store {where} answered HTTP {exc.code} to the {what}"
+            ) from None
+        except TimeoutError:
+            raise RemoteStoreError(
+                f"the remote store {where} did not answer within {self.endpoint.timeout:g} s "
+                "(EDKG_REMOTE_TIMEOUT)"
+            ) from None
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise RemoteStoreError(
+                    f"the remote store {where} did not answer within "
+                    f"{self.endpoint.timeout:g} s (EDKG_REMOTE_TIMEOUT)"
+                ) from None
+            raise RemoteStoreError(
+                f"the remote store {where} cannot be reached: {reason}"
+            ) from None
+
+    def _malformed(self, exc: Exception) -> RemoteStoreError:
+        return RemoteStoreError(
+            f"the remote store {self.endpoint.query_url} answered malformed results: {exc}"
+        )
+
+
+def _detail(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] + ("..." if len(text) > 300 else "")
+
+
+def count(store: RemoteStore, pattern: str) -> int:
+    solutions = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+    return int(next(iter(solutions))["n"].value)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _graph_groups(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
+    """Quads by graph name; refuses default-graph quads and blank nodes shared by two graphs.
+
+    A blank node of an INSERT DATA request is new in each request, so a graph is always uploaded
+    whole in one request, and no blank node may join two graphs.
+    """
+    graphs: dict[str, dict[ox.Quad, None]] = {}
+    owner: dict[ox.BlankNode, str] = {}
+    for quad in quads:
+        if not isinstance(quad.graph_name, ox.NamedNode):
+            raise StoreError(f"a release writes only named graphs, not {quad}")
+        name = quad.graph_name.value
+        graphs.setdefault(name, {})[quad] = None
+        for term in (quad.subject, quad.object):
+            if isinstance(term, ox.BlankNode) and owner.setdefault(term, name) != name:
+                raise StoreError(f"blank node {term} is in two graphs: {owner[term]} and {name}")
+    return {name: list(members) for name, members in graphs.items()}
+
+
+def _uploads(graphs: dict[str, list[ox.Quad]], run: str) -> Iterator[str]:
+    """INSERT DATA requests of about UPLOAD_TRIPLES triples each, whole graphs only."""
+    parts: list[str] = []
+    size = 0
+    for name, quads in graphs.items():
+        lines = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        parts.append(f"GRAPH <{STAGING}{run}:{name}> {{\n{lines}\n}}")
+        size += len(quads)
+        if size >= UPLOAD_TRIPLES:
+            yield "INSERT DATA {\n" + "\n".join(parts) + "\n}"
+            parts, size = [], 0
+    if parts:
+        yield "INSERT DATA {\n" + "\n".join(parts) + "\n}"
+
+
+def _in(prefixes: Iterable[str]) -> str:
+    return " || ".join(f"STRSTARTS(STR(?g), {_string(p)})" for p in sorted(prefixes))
+
+
+def _string(text: str) -> str:
+    return str(ox.Literal(text))
+
+
+def drop_staging(store: RemoteStore, run: str = "") -> None:
+    """Remove the staging graphs of one upload (or of every upload when run is empty)."""
+    prefix = _string(STAGING + (f"{run}:" if run else ""))
+    store.update(
+        "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER (STRSTARTS(STR(?g), {prefix})) }}"
+    )
+
+
+def _swap(store: RemoteStore, run: str, owned: Iterable[str]) -> None:
+    """One update request: drop the graphs of the old release, rename the staging graphs."""
+    staging = STAGING + run + ":"
+    store.update(
+        "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER ({_in(owned)}) }} ;\n"
+        "INSERT { GRAPH ?final { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER (STRSTARTS(STR(?g), {_string(staging)})) "
+        f"BIND (IRI(STRAFTER(STR(?g), {_string(staging)})) AS ?final) }} ;\n"
+        "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER (STRSTARTS(STR(?g), {_string(staging)})) }}"
+    )
+
+
+def write_datasets(
+    config: RemoteConfig,
+    flagged: Iterable[tuple[ox.Quad, bool]],
+    owned: Iterable[str],
+) -> dict[str, int]:
+    """Replace edkg's graphs in both remote datasets by a new release; counts of quads written.
+
+    `flagged` pairs each quad with True when it must stay restricted. `owned` are the prefixes of
+    the graph names edkg writes: graphs under them are the old release, replaced as a whole.
+
+    Each dataset is uploaded into staging graphs and the upload counted before anything is
+    replaced; a failure until then drops the staging graphs and leaves both datasets as they were.
+    The restricted dataset is swapped first, then the public one, each in one update request.
+    """
+    public: list[ox.Quad] = []
+    restricted: list[ox.Quad] = []
+    for quad, secret in flagged:
+        restricted.append(quad)
+        if not secret:
+            public.append(quad)
+    groups = {"restricted": _graph_groups(restricted), "public": _graph_groups(public)}
+    del public, restricted
+    owned = sorted(set(owned))
+    for prefix in owned:
+        if len(prefix) < len("urn:x:") or STAGING.startswith(prefix) or prefix.startswith(STAGING):
+            raise StoreError(f"{prefix!r} cannot name the graphs of a release")
+    run = uuid.uuid4().hex
+    stores = {name: RemoteStore(config.endpoint(name)) for name in groups}
+    counts: dict[str, int] = {}
+    try:
+        for name, graphs in groups.items():
+            store = stores[name]
+            for request in _uploads(graphs, run):
+                store.update(request)
+            expected = sum(len(quads) for quads in graphs.values())
+            found = count(
+                store,
+                f"GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), {_string(STAGING + run)}))",
+            )
+            if found != expected:
+                raise RemoteStoreError(
+                    f"the remote store {store.endpoint.query_url} holds {found} of the "
+                    f"{expected} triples uploaded to the {name} dataset; nothing was replaced"
+                )
+            counts[name] = expected
+    except BaseException:
+        for store in stores.values():
+            try:
+                drop_staging(store, run)
+            except StoreError as exc:
+                log.warning("could not remove the staging graphs: %s", exc.message)
+        raise
+    for name in groups:
+        _swap(stores[name], run, owned)
+        log.info("remote %s dataset replaced: %d quads", name, counts[name])
+    return counts

@@ -1,0 +1,350 @@
+"""The remote store: settings, build, publish, query and export over real `oxigraph serve`
+processes, safe writes when the store fails halfway, and clear errors for a store that is down,
+slow, refuses the credentials or answers nonsense."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pyoxigraph as ox
+import pytest
+from edkg import queries, remote
+from edkg.build import build, republish
+from edkg.cli import main
+from edkg.errors import RecordError, StoreError
+from edkg.remote import Endpoint, RemoteConfig, RemoteStore, RemoteStoreError
+from edkg.store import StoreDir
+from servers import OxigraphServer, StubStore, environ_of, free_port, oxigraph_config
+
+BASE = "https://w3id.org/edkg/"
+EDKG = "https://w3id.org/edkg/ontology#"
+
+
+@pytest.fixture
+def pair(tmp_path):
+    config, servers = oxigraph_config(tmp_path / "servers")
+    yield config
+    for server in servers:
+        server.stop()
+
+
+def _quads(store) -> set:
+    return set(store.quads_for_pattern(None, None, None))
+
+
+def _without_blank_nodes(quads: set) -> set:
+    return {
+        q
+        for q in quads
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    }
+
+
+def _graphs(endpoint: Endpoint) -> set[str]:
+    return {g.value for g in RemoteStore(endpoint).named_graphs()}
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def test_no_remote_settings_means_the_embedded_store():
+    assert remote.from_settings({"REMOTE_QUERY_URL": "", "REMOTE_RESTRICTED_QUERY_URL": ""}) is None
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"REMOTE_QUERY_URL": "http://a/q"}, "needs both"),
+        ({"REMOTE_RESTRICTED_QUERY_URL": "http://a/q"}, "needs both"),
+        (
+            {"REMOTE_QUERY_URL": "http://a/q", "REMOTE_RESTRICTED_QUERY_URL": "http://a/q"},
+            "must be different remote datasets",
+        ),
+        (
+            {
+                "REMOTE_QUERY_URL": "http://a/q",
+                "REMOTE_UPDATE_URL": "http://a/u",
+                "REMOTE_RESTRICTED_QUERY_URL": "http://b/q",
+                "REMOTE_RESTRICTED_UPDATE_URL": "http://a/u",
+            },
+            "must be different remote datasets",
+        ),
+        (
+            {
+                "REMOTE_QUERY_URL": "http://a/q",
+                "REMOTE_RESTRICTED_QUERY_URL": "http://b/q",
+                "REMOTE_UNION": "x",
+            },
+            "EDKG_REMOTE_UNION",
+        ),
+        (
+            {
+                "REMOTE_QUERY_URL": "http://a/q",
+                "REMOTE_RESTRICTED_QUERY_URL": "http://b/q",
+                "REMOTE_AUTH": "ntlm",
+            },
+            "EDKG_REMOTE_AUTH",
+        ),
+        (
+            {
+                "REMOTE_QUERY_URL": "http://a/q",
+                "REMOTE_RESTRICTED_QUERY_URL": "http://b/q",
+                "REMOTE_TIMEOUT": "0",
+            },
+            "EDKG_REMOTE_TIMEOUT",
+        ),
+    ],
+)
+def test_bad_remote_settings_are_refused(values, message):
+    with pytest.raises(StoreError, match=message):
+        remote.from_settings(values)
+
+
+def test_the_password_never_shows():
+    endpoint = Endpoint("http://a/q", user="officer", password="s3cret-word")
+    config = RemoteConfig(endpoint, Endpoint("http://b/q", password="s3cret-word"))
+    assert "s3cret-word" not in repr(endpoint) + repr(config) + str(config.describe())
+
+
+# --- build, publish, read ------------------------------------------------------------------------
+
+
+def test_build_on_a_remote_store_holds_what_the_embedded_store_holds(tmp_path, pair, records_dir):
+    embedded = build([records_dir], tmp_path / "embedded", BASE).release
+    built = build([records_dir], tmp_path / "remote", BASE, remote=pair).release
+    assert built.version == embedded.version
+    assert built.meta["triples"] == embedded.meta["triples"]
+    assert (tmp_path / "remote" / "current" / "release.json").is_file()
+    assert not (tmp_path / "remote" / "current" / "public").exists()  # no database on disk
+    for dataset in ("public", "restricted"):
+        here = _quads(embedded.open(dataset))
+        there = _quads(built.open(dataset))
+        assert len(there) == len(here)
+        assert _without_blank_nodes(there) == _without_blank_nodes(here)
+    # Readers need only the store directory: the release names the remote datasets.
+    reread = StoreDir(tmp_path / "remote").current().open("public")
+    assert isinstance(reread, RemoteStore)
+    assert len(reread) == embedded.meta["triples"]["public"]
+
+
+def test_the_public_remote_dataset_holds_nothing_restricted(tmp_path, pair, records_dir):
+    build([records_dir], tmp_path / "store", BASE, remote=pair)
+    public = RemoteStore(pair.public)
+    graphs = _graphs(pair.public)
+    assert graphs and not any(g.endswith("/restricted") for g in graphs)
+    assert any(g.endswith("/restricted") for g in _graphs(pair.restricted))
+    for prop in ("legalName", "interviewee", "confidentialNote", "contact"):
+        assert not public.query(f"ASK {{ GRAPH ?g {{ ?s <{EDKG}{prop}> ?o }} }}")
+    assert not public.query('ASK { GRAPH ?g { ?s ?p ?o FILTER CONTAINS(STR(?o), "CANARY") } }')
+    assert RemoteStore(pair.restricted).query(
+        'ASK { GRAPH ?g { ?s ?p ?o FILTER CONTAINS(STR(?o), "CANARY") } }'
+    )
+
+
+def test_a_rebuild_replaces_the_release_and_leaves_no_staging(tmp_path, pair, records_dir):
+    data = tmp_path / "records"
+    shutil.copytree(records_dir, data)
+    build([data], tmp_path / "store", BASE, remote=pair)
+    cases = sorted((data / "cases").glob("*.yaml"))
+    removed = cases[-1].stem
+    cases[-1].unlink()
+    release = build([data], tmp_path / "store", BASE, remote=pair).release
+    for dataset in ("public", "restricted"):
+        graphs = _graphs(pair.endpoint(dataset))
+        assert not any(g.startswith(remote.STAGING) for g in graphs)
+        assert not any(g.startswith(f"{BASE}graph/case/{removed}") for g in graphs)
+        assert len(RemoteStore(pair.endpoint(dataset))) == release.meta["triples"][dataset]
+
+
+def test_publish_on_a_remote_store(tmp_path, pair, records_dir):
+    built = build([records_dir], tmp_path / "store", BASE, remote=pair).release
+    before = _quads(built.open("public"))
+    again = republish(tmp_path / "store", pair)
+    assert again.meta["triples"] == built.meta["triples"]
+    assert _without_blank_nodes(_quads(again.open("public"))) == _without_blank_nodes(before)
+
+
+def _rows(store, named, values) -> list[tuple[str, ...]]:
+    result = queries.run(store, named, values)
+    names = [v.value for v in result.variables]
+    return sorted(tuple(str(row[v]) for v in names) for row in result)
+
+
+def test_named_queries_agree_on_both_kinds(tmp_path, pair):
+    embedded = build(None, tmp_path / "embedded", BASE).release.open("public")
+    there = build(None, tmp_path / "remote", BASE, remote=pair).release.open("public")
+    for name, named in queries.catalogue().items():
+        if named.meta.get("federated") is True:
+            continue
+        defaults = named.defaults()
+        values = {p: defaults[p] for p in named.parameters if p in defaults}
+
+        assert _rows(there, named, values) == _rows(embedded, named, values), name
+
+
+def test_the_cli_builds_queries_exports_and_publishes_on_a_remote_store(
+    tmp_path, pair, runner, records_dir, monkeypatch
+):
+    for name, value in environ_of(pair).items():
+        monkeypatch.setenv(name, value)
+    store = str(tmp_path / "store")
+    built = runner.invoke(main, ["build", str(records_dir), "--store", store])
+    assert built.exit_code == 0, built.output
+    answer = runner.invoke(main, ["query", "totals", "--format", "csv", "--store", store])
+    assert answer.exit_code == 0, answer.output
+    assert answer.output.splitlines()[0].startswith("cases,")
+    exported = runner.invoke(main, ["export", "--format", "nquads", "--store", store])
+    assert exported.exit_code == 0
+    quads = list(ox.parse(exported.stdout_bytes, format=ox.RdfFormat.N_QUADS))
+    assert len(quads) == StoreDir(store).current().meta["triples"]["public"]
+    published = runner.invoke(main, ["publish", "--store", store])
+    assert published.exit_code == 0, published.output
+
+
+def test_settings_that_name_another_store_are_refused(tmp_path, pair, records_dir):
+    build([records_dir], tmp_path / "store", BASE, remote=pair)
+    elsewhere = RemoteConfig(Endpoint("http://127.0.0.1:9/q"), Endpoint("http://127.0.0.1:9/r"))
+    with pytest.raises(StoreError, match="not to the remote store the settings name"):
+        StoreDir(tmp_path / "store", elsewhere).current().open("public")
+    embedded = tmp_path / "embedded"
+    build([records_dir], embedded, BASE)
+    with pytest.raises(StoreError, match="is in the embedded store"):
+        StoreDir(embedded, pair).current().open("public")
+
+
+# --- safe writes ---------------------------------------------------------------------------------
+
+
+def test_a_store_failing_halfway_leaves_both_datasets_as_they_were(
+    tmp_path, records_dir, monkeypatch
+):
+    monkeypatch.setattr(remote, "UPLOAD_TRIPLES", 500)  # many requests: fail in the middle
+    public = OxigraphServer(tmp_path / "public")
+    restricted = OxigraphServer(tmp_path / "restricted")
+    updates = []
+    armed = []
+
+    def fail_third_update(method, path, body):
+        if armed and path.startswith("/update"):
+            updates.append(path)
+            if len(updates) == 3:
+                return 500, {"Content-Type": "text/plain"}, b"disk full"
+        return None
+
+    stub = StubStore(fail_third_update, upstream=restricted.url)
+    try:
+        config = RemoteConfig(
+            public.endpoint(), Endpoint(f"{stub.url}/query", f"{stub.url}/update")
+        )
+        first = build([records_dir], tmp_path / "store", BASE, remote=config).release
+        kept = {name: _quads(first.open(name)) for name in ("public", "restricted")}
+        armed.append(True)
+        data = tmp_path / "records"
+        shutil.copytree(records_dir, data)
+        next(iter(sorted((data / "cases").glob("*.yaml")))).unlink()
+        with pytest.raises(RemoteStoreError, match=r"HTTP 500|failed the update") as failure:
+            build([data], tmp_path / "store", BASE, remote=config)
+        assert stub.url in failure.value.message
+        assert len(updates) > 3  # it failed on the third and then removed what it had staged
+        assert StoreDir(tmp_path / "store").current().path == first.path
+        for name in ("public", "restricted"):
+            assert _quads(first.open(name)) == kept[name]
+            assert not any(g.startswith(remote.STAGING) for g in _graphs(config.endpoint(name)))
+    finally:
+        stub.stop()
+        public.stop()
+        restricted.stop()
+
+
+def test_a_refused_record_writes_nothing_remote(tmp_path, pair, records_dir):
+    data = tmp_path / "records"
+    shutil.copytree(records_dir, data)
+    case = sorted((data / "cases").glob("*.yaml"))[0]
+    case.write_text(case.read_text(encoding="utf-8") + "\nunknown_key: 1\n", encoding="utf-8")
+    with pytest.raises(RecordError):
+        build([data], tmp_path / "store", BASE, remote=pair)
+    assert _graphs(pair.public) == set() and _graphs(pair.restricted) == set()
+
+
+# --- a store that misbehaves ---------------------------------------------------------------------
+
+
+def _store(url: str, **options) -> RemoteStore:
+    return RemoteStore(Endpoint(f"{url}/query", f"{url}/update", **options))
+
+
+def test_a_store_that_is_down(tmp_path):
+    url = f"http://127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    with pytest.raises(RemoteStoreError, match="cannot be reached") as failure:
+        _store(url).query("ASK {}")
+    assert url in failure.value.message
+    assert time.monotonic() - started < 5
+
+
+def test_a_slow_store_is_given_up_on_in_bounded_time():
+    stub = StubStore(lambda *_: time.sleep(5) or (200, {}, b""))
+    try:
+        started = time.monotonic()
+        with pytest.raises(RemoteStoreError, match="did not answer within 1 s") as failure:
+            _store(stub.url, timeout=1).query("SELECT * { ?s ?p ?o }")
+        assert time.monotonic() - started < 3
+        assert stub.url in failure.value.message
+    finally:
+        stub.stop()
+
+
+def test_a_store_that_refuses_the_credentials():
+    stub = StubStore(
+        lambda *_: (401, {"WWW-Authenticate": 'Basic realm="x"', "Content-Type": "text/plain"}, b"")
+    )
+    try:
+        with pytest.raises(RemoteStoreError, match="refused the credentials") as failure:
+            _store(stub.url, user="officer", password="wrong-pass").query("ASK {}")
+        assert "wrong-pass" not in failure.value.message
+        assert stub.url in failure.value.message
+    finally:
+        stub.stop()
+
+
+@pytest.mark.parametrize(
+    "query, body, content_type",
+    [
+        ("SELECT * { ?s ?p ?o }", b'{"head": {"vars": ["s"]}, "results": {"bindings": [', "json"),
+        ("SELECT * { ?s ?p ?o }", b"<html>maintenance</html>", "html"),
+        ("ASK {}", b'{"head": {}, "boolean": "perhaps"}', "json"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", b"<a> <b> .", "turtle"),
+    ],
+)
+def test_a_store_that_answers_malformed_results(query, body, content_type):
+    types = {
+        "json": "application/sparql-results+json",
+        "html": "text/html",
+        "turtle": "text/turtle",
+    }
+    stub = StubStore(lambda *_: (200, {"Content-Type": types[content_type]}, body))
+    try:
+        with pytest.raises(RemoteStoreError, match="malformed results") as failure:
+            result = _store(stub.url).query(query)
+            list(result) if not isinstance(result, ox.QueryBoolean) else bool(result)
+        assert stub.url in failure.value.message
+    finally:
+        stub.stop()
+
+
+def test_a_store_that_is_down_fails_the_cli_build_cleanly(
+    tmp_path, runner, records_dir, monkeypatch
+):
+    dead = f"http://127.0.0.1:{free_port()}"
+    config = RemoteConfig(
+        Endpoint(f"{dead}/query", f"{dead}/update"),
+        Endpoint(f"{dead}/r/query", f"{dead}/r/update"),
+    )
+    for name, value in environ_of(config).items():
+        monkeypatch.setenv(name, value)
+    result = runner.invoke(main, ["build", str(records_dir), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 1
+    assert f"the remote store {dead}/r/update cannot be reached" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "s" / "current").exists()

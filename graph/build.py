@@ -16,7 +16,6 @@ import pyoxigraph as ox
 from . import __version__, publish, quads, records
 from .context import VOCAB_BASE
 from .errors import RecordError
-from .remote import RemoteConfig
 from .resources import ontology_dir
 from .store import Release, StoreDir
 from .validate import RecordValidator, Validation
@@ -71,25 +70,29 @@ def superclasses() -> dict[ox.NamedNode, frozenset[ox.NamedNode]]:
     return closure
 
 
-def record_quads(converted: list[records.Converted], base_iri: str) -> Iterator[ox.Quad]:
+def record_quads(
+    converted: list[records.Converted], base_iri: str, *, named: bool = True
+) -> Iterator[ox.Quad]:
     """The records' quads in their named graphs, with the classes they inherit.
 
     Made from the records' JSON-LD nodes by `edkg.quads`, which reads the JSON-LD context as data
     (about 20 times faster than parsing the JSON-LD); a record it cannot read is parsed as JSON-LD
-    (`jsonld_quads`), which gives the same quads.
+    (`jsonld_quads`), which gives the same quads. With `named` False, every quad is in the
+    default graph (what SHACL validation reads).
     """
     converter = quad_converter(base_iri)
     for graph, nodes in records.iter_graphs(converted):
         made = None
         if converter is not None:
             try:
-                made = converter.graph(base_iri + graph, nodes)
+                made = converter.graph(base_iri + graph, nodes, named=named)
             except quads.Unsupported:
                 made = None
         if made is None:
-            yield from jsonld_quads([(graph, nodes)], base_iri)
-        else:
-            yield from made
+            made = jsonld_quads([(graph, nodes)], base_iri)
+            if not named:
+                made = (ox.Quad(q.subject, q.predicate, q.object) for q in made)
+        yield from made
 
 
 @cache
@@ -160,13 +163,11 @@ def build(
     base_iri: str,
     *,
     shacl: bool = True,
-    remote: RemoteConfig | None = None,
 ) -> BuildResult:
     """Check every record (context, vocabularies, then SHACL), then write a new release.
 
     On any problem raise RecordError and leave the store untouched. SHACL results are cached in
-    the store directory, so a rebuild validates only the records that changed. With `remote`,
-    the release is written to the remote store's two datasets (see `edkg.remote`).
+    the store directory, so a rebuild validates only the records that changed.
     """
     if not base_iri.endswith("/"):
         base_iri += "/"
@@ -179,7 +180,7 @@ def build(
     for record in collection.records:
         counts[record.kind] = counts.get(record.kind, 0) + 1
     ontology = list(ontology_quads())
-    first = _Noting(record_quads(converted, base_iri))
+    first = _Noting(record_quads(converted, base_iri, named=False))
     validation = None
     if shacl:
         validator = RecordValidator(store_root / "validation-cache.json")
@@ -199,10 +200,8 @@ def build(
             withheld = {
                 q.subject for q in record_quads(converted, base_iri) if publish.is_withheld(q)
             }
-        release = StoreDir(store_root, remote).write(
-            lambda: _release_quads(ontology, converted, base_iri, withheld, validation),
-            meta,
-            owned_graphs(base_iri),
+        release = StoreDir(store_root).write(
+            lambda: _release_quads(ontology, converted, base_iri, withheld, validation), meta
         )
     finally:
         if validation is not None:
@@ -258,21 +257,16 @@ def _release_quads(
         _accepted(validation)
 
 
-def owned_graphs(base_iri: str) -> tuple[str, ...]:
-    """Prefixes of every graph name a release writes: its records' and the ontology's."""
-    return (base_iri + "graph/", ONTOLOGY_IRI, VOCAB_BASE)
-
-
-def republish(store_root: Path | str, remote: RemoteConfig | None = None) -> Release:
+def republish(store_root: Path | str) -> Release:
     """Derive the public dataset again from the current release's restricted dataset.
 
     The new release holds the same restricted dataset and a public one made by the publication
     rules of this edkg version (see `publish`).
     """
-    store = StoreDir(store_root, remote)
+    store = StoreDir(store_root)
     current = store.current()
     quads = list(current.open("restricted"))
     digest = hashlib.sha256(f"{current.version} published by edkg {__version__}".encode())
     meta = {**current.meta, "version": digest.hexdigest()[:16], "published_from": current.version}
     meta.pop("triples", None)
-    return store.write(lambda: publish.flag(quads), meta, owned_graphs(current.meta["base_iri"]))
+    return store.write(lambda: publish.flag(quads), meta)

@@ -196,17 +196,25 @@ def compile_context(document: dict | list) -> Active:
     return active
 
 
+# What a key of a node object is, once expanded: its @id, its @type, or a property.
+_ID, _TYPE, _PROPERTY = 0, 1, 2
+# Terms remembered across records (IRIs of vocabulary codes and references, typed literals).
+_CACHE_LIMIT = 100_000
+
+
 class Converter:
-    """Turns node objects into quads for one active context, reusing the terms it makes."""
+    """Turns node objects into quads for one active context, reusing the terms it makes.
+
+    Each key of each active context is planned once: what it expands to, its predicate, the
+    context its values are read in, and a function that makes the RDF term of a scalar value.
+    """
 
     def __init__(self, active: Active, supers: dict[ox.NamedNode, frozenset[ox.NamedNode]]):
         self.active = active
         self.supers = supers
         self.rdf_type = ox.NamedNode(RDF_TYPE_IRI)
         self.named: dict[str, ox.NamedNode] = {}
-        self.literals: dict[tuple, ox.Literal] = {}
-        self.xsd_boolean = ox.NamedNode(XSD + "boolean")
-        self.xsd_integer = ox.NamedNode(XSD + "integer")
+        self.plans: dict[int, dict[str, tuple]] = {}
 
     def iri(self, value: str) -> ox.NamedNode:
         node = self.named.get(value)
@@ -215,52 +223,76 @@ class Converter:
                 node = ox.NamedNode(value)
             except ValueError as exc:
                 raise Unsupported(str(exc)) from None
+            if len(self.named) > _CACHE_LIMIT:
+                self.named.clear()  # most IRIs are a record's own: keep the cache small
             self.named[value] = node
         return node
 
-    def graph(self, name: str, nodes: list[dict]) -> list[ox.Quad]:
-        """The quads of a list of top-level nodes in the named graph `name` (an absolute IRI)."""
+    def graph(self, name: str, nodes: list[dict], *, named: bool = True) -> list[ox.Quad]:
+        """The quads of a list of top-level nodes in the named graph `name` (an absolute IRI).
+
+        With `named` False the quads are in the default graph instead (as SHACL reads them).
+        """
         if not ABSOLUTE.match(name) or "/." in name:
             raise Unsupported(f"graph name {name!r}")
-        graph = self.iri(name)
+        graph = self.iri(name) if named else ox.DefaultGraph()
         out: list[ox.Quad] = []
         for node in nodes:
             if not isinstance(node, dict):
                 raise Unsupported("a top-level value that is not a node")
             self.node(node, self.active, graph, out)
-        if len(self.named) > 100_000:
-            self.named.clear()  # most IRIs are a record's own: keep the cache small
         return out
+
+    def _plans(self, active: Active) -> dict[str, tuple]:
+        plans = self.plans.get(id(active))
+        if plans is None:
+            plans = self.plans[id(active)] = {}
+        return plans
+
+    def _plan(self, active: Active, key: str) -> tuple:
+        definition = active.terms.get(key)
+        expanded = definition.iri if definition is not None else active.expand(key, vocab=True)
+        if expanded == "@id":
+            plan: tuple = (_ID,)
+        elif expanded == "@type":
+            plan = (_TYPE,)
+        elif expanded.startswith("@"):
+            raise Unsupported(f"keyword {expanded}")
+        else:
+            inner = active.scoped(definition)
+            reverse = definition is not None and definition.reverse
+            plan = (_PROPERTY, self.iri(expanded), reverse, inner, self._maker(definition, inner))
+        self._plans(active)[key] = plan
+        return plan
 
     def node(self, node: dict, active: Active, graph: ox.NamedNode, out: list) -> ox.NamedNode:
         """Emit a node object's quads; return its subject."""
+        plans = self._plans(active)
         subject = None
         properties = []
         for key, value in node.items():
-            definition = active.terms.get(key)
-            expanded = definition.iri if definition is not None else active.expand(key, vocab=True)
-            if expanded == "@id":
-                if not isinstance(value, str):
-                    raise Unsupported("@id that is not text")
+            plan = plans.get(key) or self._plan(active, key)
+            if plan[0] == _PROPERTY:
+                properties.append((plan, value))
+            elif plan[0] == _ID:
+                if subject is not None or not isinstance(value, str):
+                    raise Unsupported("@id that is not one text")
                 subject = self.iri(active.expand(value, relative=True))
             else:
-                properties.append((expanded, definition, value))
+                properties.append((plan, value))
         if subject is None:
             raise Unsupported("a node without @id (a blank node)")
-        for expanded, definition, value in properties:
-            values = value if isinstance(value, list) else [value]
-            if expanded == "@type":
+        quad = ox.Quad
+        for plan, value in properties:
+            values = value if isinstance(value, list) else (value,)
+            if plan[0] == _TYPE:
                 for item in values:
                     if not isinstance(item, str):
                         raise Unsupported("@type that is not text")
                     cls = active.expand(item, vocab=True, relative=True)
                     self.type_quads(subject, cls, graph, out)
                 continue
-            if expanded.startswith("@"):
-                raise Unsupported(f"keyword {expanded}")
-            inner = active.scoped(definition)
-            predicate = self.iri(expanded)
-            reverse = definition is not None and definition.reverse
+            _, predicate, reverse, inner, make = plan
             for item in values:
                 if item is None:
                     continue
@@ -268,14 +300,12 @@ class Converter:
                     target = self.node(item, inner, graph, out)
                 elif reverse:
                     raise Unsupported("a reverse property with a value that is not a node")
-                elif isinstance(item, list):
-                    raise Unsupported("a list of lists")
                 else:
-                    target = self.value(item, definition, inner)
+                    target = make(item)
                 if reverse:
-                    out.append(ox.Quad(target, predicate, subject, graph))
+                    out.append(quad(target, predicate, subject, graph))
                 else:
-                    out.append(ox.Quad(subject, predicate, target, graph))
+                    out.append(quad(subject, predicate, target, graph))
         return subject
 
     def type_quads(self, subject, cls: str, graph, out: list) -> None:
@@ -286,37 +316,86 @@ class Converter:
         for parent in self.supers.get(node, ()):
             out.append(ox.Quad(subject, self.rdf_type, parent, graph))
 
-    def value(self, item, definition: Definition | None, active: Active):
-        """Value expansion (JSON-LD 1.1, 5.3) then the RDF term of the value (8.6)."""
+    def _maker(self, definition: Definition | None, active: Active) -> Callable:
+        """The function that makes the RDF term of a scalar value of a property.
+
+        Value expansion (JSON-LD 1.1, 5.3), then the RDF term of the value (8.6).
+        """
         coerce = definition.coerce if definition is not None else None
-        if isinstance(item, str):
-            if coerce == "@id":
+        language = definition.language if definition is not None else None
+        known: dict = {}
+
+        def native(item):
+            if coerce in ("@id", "@vocab"):
+                raise Unsupported("a native value where an IRI is expected")
+            if isinstance(item, bool):
+                lexical, datatype = ("true" if item else "false"), coerce or XSD + "boolean"
+            elif isinstance(item, int) and abs(item) < 10**21 and coerce != XSD + "double":
+                lexical, datatype = str(item), coerce or XSD + "integer"
+            else:
+                raise Unsupported(f"value {item!r}")
+            return ox.Literal(lexical, datatype=self.iri(datatype))
+
+        def remembered(item, made: Callable):
+            # Keyed by type too: True == 1 in a dict.
+            key = (type(item), item)
+            term = known.get(key)
+            if term is None:
+                term = made(item)
+                if len(known) > _CACHE_LIMIT:
+                    known.clear()
+                known[key] = term
+            return term
+
+        if coerce == "@id":
+
+            def make(item):
+                if type(item) is not str:
+                    raise Unsupported("a value that is not text where an IRI is expected")
                 return self.iri(active.expand(item, relative=True))
-            if coerce == "@vocab":
+
+        elif coerce == "@vocab":
+
+            def vocab(item):
                 expanded = active.expand(item, vocab=True)
                 if expanded.startswith("@"):
                     raise Unsupported(f"value {item!r} names a keyword")
                 return self.iri(expanded)
-            if coerce is not None:
-                return self.literal(item, coerce)
-            if definition is not None and definition.language is not None:
-                return ox.Literal(item, language=definition.language)
-            return ox.Literal(item)
-        if coerce in ("@id", "@vocab"):
-            raise Unsupported("a native value where an IRI is expected")
-        if isinstance(item, bool):
-            return self.literal("true" if item else "false", coerce or XSD + "boolean")
-        if isinstance(item, int) and abs(item) < 10**21:
-            if coerce == XSD + "double":
-                raise Unsupported("an integer as xsd:double")
-            return self.literal(str(item), coerce or XSD + "integer")
-        raise Unsupported(f"value {item!r}")
 
-    def literal(self, lexical: str, datatype: str) -> ox.Literal:
-        key = (lexical, datatype)
-        literal = self.literals.get(key)
-        if literal is None:
-            literal = ox.Literal(lexical, datatype=self.iri(datatype))
-            if len(self.literals) < 200_000:
-                self.literals[key] = literal
-        return literal
+            def make(item):
+                if type(item) is not str:
+                    raise Unsupported("a value that is not text where an IRI is expected")
+                return remembered(item, vocab)
+
+        elif coerce is not None:
+            datatype = self.iri(coerce)
+
+            def typed(item):
+                if type(item) is str:
+                    return ox.Literal(item, datatype=datatype)
+                return native(item)
+
+            def make(item):
+                if isinstance(item, list | dict):
+                    raise Unsupported("a list of lists")
+                return remembered(item, typed)
+
+        elif language is not None:
+
+            def make(item):
+                if type(item) is str:
+                    return ox.Literal(item, language=language)
+                if isinstance(item, list):
+                    raise Unsupported("a list of lists")
+                return native(item)
+
+        else:
+
+            def make(item):
+                if type(item) is str:
+                    return ox.Literal(item)
+                if isinstance(item, list):
+                    raise Unsupported("a list of lists")
+                return native(item)
+
+        return make

@@ -135,3 +135,22 @@ def test_the_process_is_stopped_when_the_build_fails(tmp_path, records_dir, in_a
         StoreDir.write = original
     assert in_a_process
     assert all(p._process.poll() is not None for p in in_a_process)
+
+
+def test_quads_in_named_graphs_are_validated_as_their_union(records_dir):
+    from edkg import records
+    from edkg.build import ontology_quads, record_quads
+
+    converted, _ = records.convert(records.read([records_dir]))
+    quads = list(ontology_quads()) + list(record_quads(converted, BASE))
+    assert all(isinstance(q.graph_name, ox.NamedNode) for q in quads)
+    process = ValidationProcess()
+    try:
+        process.send(quads[:100])
+        process.send(ox.Quad(q.subject, q.predicate, q.object) for q in quads[100:])
+        process.validate(None)
+        found = process.findings()
+    finally:
+        process.close()
+    assert found == list(validate.validate_quads(quads).findings)
+    assert found

@@ -25,8 +25,10 @@ from __future__ import annotations
 import http.client
 import logging
 import socket
+import threading
 import urllib.error
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -56,6 +58,8 @@ NO_GRAPH = "urn:edkg:no-graph"
 """A graph name no release writes: an explicitly empty default graph where a store needs one."""
 UNION_MODES = ("parameter", "native")
 AUTH_MODES = ("basic", "digest")
+CACHE_BYTES = 32 * 1024 * 1024
+"""Answer bodies a RemoteStore keeps for reuse (see RemoteStore)."""
 UPLOAD_TRIPLES = 20_000
 """Most triples sent in one INSERT DATA request."""
 
@@ -191,10 +195,21 @@ def _form(query: str, base_iri: str | None) -> type:
 
 
 class RemoteStore:
-    """One dataset on a remote SPARQL 1.1 server, read through the SPARQL 1.1 Protocol."""
+    """One dataset on a remote SPARQL 1.1 server, read through the SPARQL 1.1 Protocol.
 
-    def __init__(self, endpoint: Endpoint):
+    Answers are kept (up to `cache_bytes` of response bodies, least recently used first out):
+    a release is never written after it is made, and a new release is read through a new
+    RemoteStore, so an answer stays true for as long as this object is used. A page asks for
+    the same labels and classes many times; each would otherwise be a request. Writing through
+    this object (`update`) empties the cache.
+    """
+
+    def __init__(self, endpoint: Endpoint, cache_bytes: int = CACHE_BYTES):
         self.endpoint = endpoint
+        self.cache_bytes = cache_bytes
+        self._answers: OrderedDict[tuple, tuple[type, bytes]] = OrderedDict()
+        self._cached = 0
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.endpoint.query_url!r})"
@@ -210,7 +225,41 @@ class RemoteStore:
         default_graph=None,
         named_graphs=None,
     ):
+        key = (
+            query,
+            base_iri,
+            use_default_graph_as_union,
+            None if default_graph is None else tuple(g.value for g in default_graph),
+            None if named_graphs is None else tuple(g.value for g in named_graphs),
+        )
+        with self._lock:
+            known = self._answers.get(key)
+            if known is not None:
+                self._answers.move_to_end(key)
+        if known is not None:
+            return _parsed(*known)
         form = _form(query, base_iri)
+        answer = self._ask(
+            form, query, base_iri, use_default_graph_as_union, default_graph, named_graphs
+        )
+        self._keep(key, form, answer)
+        return _parsed(form, answer)
+
+    def _keep(self, key: tuple, form: type, body: bytes) -> None:
+        if len(body) > self.cache_bytes // 4:
+            return
+        with self._lock:
+            if key not in self._answers:
+                self._answers[key] = (form, body)
+                self._cached += len(body)
+            while self._cached > self.cache_bytes:
+                _, (_, dropped) = self._answers.popitem(last=False)
+                self._cached -= len(dropped)
+
+    def _ask(
+        self, form, query, base_iri, use_default_graph_as_union, default_graph, named_graphs
+    ) -> bytes:
+        """Send a query; its answer's body, checked to be well-formed results of its form."""
         text = f"BASE <{base_iri}>\n{query}" if base_iri else query
         client = self._client(self.endpoint.query_url)
         client.setQuery(text)
@@ -239,14 +288,15 @@ class RemoteStore:
                 raise self._malformed(exc) from None
             if not isinstance(parsed, form):
                 raise self._malformed(f"expected {form.__name__}, got {type(parsed).__name__}")
-            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            return body
         client.setReturnFormat(TURTLE)
         body = self._send(client, "query")
         try:
-            quads = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+            for _ in ox.parse(body, format=ox.RdfFormat.TURTLE):
+                pass
         except (SyntaxError, ValueError) as exc:
             raise self._malformed(exc) from None
-        return [quad.triple for quad in quads]
+        return body
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None):
         """Quads of the named graphs that match; None matches anything."""
@@ -282,6 +332,9 @@ class RemoteStore:
     # Writing.
 
     def update(self, text: str) -> None:
+        with self._lock:
+            self._answers.clear()
+            self._cached = 0
         if not self.endpoint.update_url:
             raise RemoteStoreError(
                 f"the remote store {self.endpoint.query_url} has no update URL to write to "
@@ -351,6 +404,13 @@ class RemoteStore:
         )
 
 
+def _parsed(form: type, body: bytes):
+    """Results of the form's kind from a checked answer body, as pyoxigraph's Store gives them."""
+    if form is ox.QueryTriples:
+        return [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.TURTLE)]
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+
 def _detail(exc: Exception) -> str:
     text = " ".join(str(exc).split())
     return text[:300] + ("..." if len(text) > 300 else "")
@@ -383,19 +443,40 @@ def _graph_groups(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
     return {name: list(members) for name, members in graphs.items()}
 
 
+def _has_blank(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+
+
 def _uploads(graphs: dict[str, list[ox.Quad]], run: str) -> Iterator[str]:
-    """INSERT DATA requests of about UPLOAD_TRIPLES triples each, whole graphs only."""
+    """Update requests that upload `graphs` into staging graphs.
+
+    Triples without blank nodes go in INSERT DATA requests of about UPLOAD_TRIPLES triples. The
+    triples with blank nodes of one graph go together in one INSERT with an empty WHERE (one
+    solution, so each blank node label is one new blank node, as in INSERT DATA, which Virtuoso
+    refuses with blank nodes); they are few (the ontology's OWL lists and restrictions), and
+    Virtuoso compiles a template of thousands of triples into too much SQL.
+    """
     parts: list[str] = []
     size = 0
     for name, quads in graphs.items():
-        lines = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        parts.append(f"GRAPH <{STAGING}{run}:{name}> {{\n{lines}\n}}")
-        size += len(quads)
-        if size >= UPLOAD_TRIPLES:
-            yield "INSERT DATA {\n" + "\n".join(parts) + "\n}"
-            parts, size = [], 0
+        graph = f"<{STAGING}{run}:{name}>"
+        plain = [q for q in quads if not _has_blank(q)]
+        blank = [q for q in quads if _has_blank(q)]
+        if blank:
+            yield f"INSERT {{ GRAPH {graph} {{\n{_lines(blank)}\n}} }} WHERE {{}}"
+        for start in range(0, len(plain), UPLOAD_TRIPLES):
+            chunk = plain[start : start + UPLOAD_TRIPLES]
+            parts.append(f"GRAPH {graph} {{\n{_lines(chunk)}\n}}")
+            size += len(chunk)
+            if size >= UPLOAD_TRIPLES:
+                yield "INSERT DATA {\n" + "\n".join(parts) + "\n}"
+                parts, size = [], 0
     if parts:
         yield "INSERT DATA {\n" + "\n".join(parts) + "\n}"
+
+
+def _lines(quads: list[ox.Quad]) -> str:
+    return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
 
 
 def _in(prefixes: Iterable[str]) -> str:
@@ -456,7 +537,7 @@ def write_datasets(
         if len(prefix) < len("urn:x:") or STAGING.startswith(prefix) or prefix.startswith(STAGING):
             raise StoreError(f"{prefix!r} cannot name the graphs of a release")
     run = uuid.uuid4().hex
-    stores = {name: RemoteStore(config.endpoint(name)) for name in groups}
+    stores = {name: RemoteStore(config.endpoint(name), cache_bytes=0) for name in groups}
     counts: dict[str, int] = {}
     try:
         for name, graphs in groups.items():

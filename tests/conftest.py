@@ -38,8 +38,11 @@ def oxigraph_pair(tmp_path_factory):
         return config
 
     yield start
+    died = [server for server in started if server.process.poll() is not None]
     for server in started:
         server.stop()
+    # A query that crashed a store would otherwise only show as later "cannot be reached" errors.
+    assert not died, f"oxigraph servers died during the tests: {[s.directory for s in died]}"
 
 
 @pytest.fixture(scope="session", params=STORE_KINDS)

@@ -23,6 +23,7 @@ keeps the previous release whole.
 from __future__ import annotations
 
 import http.client
+import json
 import logging
 import socket
 import threading
@@ -204,8 +205,13 @@ class RemoteStore:
     this object (`update`) empties the cache.
     """
 
-    def __init__(self, endpoint: Endpoint, cache_bytes: int = CACHE_BYTES):
+    def __init__(
+        self, endpoint: Endpoint, cache_bytes: int = CACHE_BYTES, owned: Iterable[str] = ()
+    ):
         self.endpoint = endpoint
+        self.owned = tuple(sorted(owned))
+        """Prefixes of the release's graph names: iterating, counting and listing graphs stay
+        within them (a store such as Virtuoso also holds its own system graphs)."""
         self.cache_bytes = cache_bytes
         self._answers: OrderedDict[tuple, tuple[type, bytes]] = OrderedDict()
         self._cached = 0
@@ -277,14 +283,17 @@ class RemoteStore:
             client.setReturnFormat(JSON)
             body = self._send(client, "query")
             try:
-                # Read once to the end: a malformed answer fails here, not in a caller's loop.
-                parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-                if isinstance(parsed, ox.QuerySolutions):
-                    for _ in parsed:
-                        pass
-                else:
-                    bool(parsed)
-            except (SyntaxError, ValueError, TypeError) as exc:
+                parsed = _checked_results(body)
+            except SyntaxError as exc:
+                if "bnode" not in str(exc):
+                    raise self._malformed(exc) from None
+                # Virtuoso names blank nodes "nodeID://b10007", which is no blank node label.
+                body = _relabel_blank_nodes(body)
+                try:
+                    parsed = _checked_results(body)
+                except (SyntaxError, ValueError, TypeError) as again:
+                    raise self._malformed(again) from None
+            except (ValueError, TypeError) as exc:
                 raise self._malformed(exc) from None
             if not isinstance(parsed, form):
                 raise self._malformed(f"expected {form.__name__}, got {type(parsed).__name__}")
@@ -306,15 +315,24 @@ class RemoteStore:
             str(bound[name]) if name in bound else f"?{name}" for name in ("s", "p", "o")
         )
         graph = str(bound["g"]) if "g" in bound else "?g"
-        solutions = self.query(f"SELECT * WHERE {{ GRAPH {graph} {{ {pattern} }} }}")
+        solutions = self.query(
+            f"SELECT * WHERE {{ GRAPH {graph} {{ {pattern} }} {self._within(graph)} }}"
+        )
         return [
             ox.Quad(*(bound[name] if name in bound else row[name] for name in ("s", "p", "o", "g")))
             for row in solutions
         ]
 
     def named_graphs(self) -> list[ox.NamedNode]:
-        solutions = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        solutions = self.query(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._within('?g')} }}"
+        )
         return [row["g"] for row in solutions]
+
+    def _within(self, graph: str) -> str:
+        if graph != "?g" or not self.owned:
+            return ""
+        return f"FILTER ({_in(self.owned)})"
 
     def contains_named_graph(self, graph: ox.NamedNode) -> bool:
         return bool(self.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
@@ -327,7 +345,7 @@ class RemoteStore:
         return iter(self.quads_for_pattern())
 
     def __len__(self) -> int:
-        return count(self, "GRAPH ?g { ?s ?p ?o }")
+        return count(self, f"GRAPH ?g {{ ?s ?p ?o }} {self._within('?g')}")
 
     # Writing.
 
@@ -402,6 +420,33 @@ class RemoteStore:
         return RemoteStoreError(
             f"the remote store {self.endpoint.query_url} answered malformed results: {exc}"
         )
+
+
+def _checked_results(body: bytes):
+    """Parse SPARQL JSON results to the end, so a malformed answer fails here, not in a loop."""
+    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    if isinstance(parsed, ox.QuerySolutions):
+        for _ in parsed:
+            pass
+    else:
+        bool(parsed)
+    return parsed
+
+
+def _relabel_blank_nodes(body: bytes) -> bytes:
+    """The same JSON results with each blank node's value made a valid label, one per value."""
+    try:
+        document = json.loads(body)
+        rows = document["results"]["bindings"]
+    except (ValueError, KeyError, TypeError):
+        return body
+    labels: dict[str, str] = {}
+    for row in rows:
+        for value in row.values() if isinstance(row, dict) else ():
+            if isinstance(value, dict) and value.get("type") == "bnode":
+                old = str(value.get("value", ""))
+                value["value"] = labels.setdefault(old, f"b{len(labels)}")
+    return json.dumps(document).encode("utf-8")
 
 
 def _parsed(form: type, body: bytes):

@@ -79,13 +79,13 @@ class Release:
 
     def open(self, dataset: str = "public") -> ox.Store | RemoteStore:
         """Open one dataset of this release read-only."""
-        return open_locator(self.locator(dataset))
+        return open_locator(self.locator(dataset), self.meta.get("owned", ()))
 
 
-def open_locator(locator: str | Endpoint) -> ox.Store | RemoteStore:
-    """Open a dataset where `Release.locator` says it is."""
+def open_locator(locator: str | Endpoint, owned: Iterable[str] = ()) -> ox.Store | RemoteStore:
+    """Open a dataset where `Release.locator` says it is (`owned`: see RemoteStore)."""
     if isinstance(locator, Endpoint):
-        return RemoteStore(locator)
+        return RemoteStore(locator, owned=owned)
     try:
         return ox.Store.read_only(locator)
     except OSError as exc:

@@ -201,3 +201,109 @@ class StubStore:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = ., {dir}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+MaxQueryMem = 256M
+ThreadsPerQuery = 2
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 10
+MaxKeepAlives = 10
+KeepAliveTimeout = 10
+EnabledGzipContent = 0
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = {limit}
+MaxQueryCostEstimationTime = 0
+DefaultQuery = ASK {{}}
+"""
+
+
+class VirtuosoServer(Server):
+    """Debian's Virtuoso 7 (virtuoso-t) on two free ports of 127.0.0.1, over a new database.
+
+    Writes go through /sparql-auth with HTTP digest authentication as the database's
+    administrator (a new database's dba/dba), which exercises edkg's credentials.
+    """
+
+    USER = "dba"
+    PASSWORD = "dba"
+
+    def __init__(self, directory: Path):
+        binary = virtuoso_binary()
+        if binary is None:
+            raise RuntimeError("virtuoso-t is not installed (tests/tools/install.sh installs it)")
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self.port = free_port()
+        ini = directory / "virtuoso.ini"
+        ini.write_text(
+            VIRTUOSO_INI.format(
+                dir=directory, sql_port=free_port(), http_port=self.port, limit=QUERY_LIMIT
+            ),
+            encoding="utf-8",
+        )
+        self.process = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(ini)],
+            cwd=directory,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._wait(f"{self.url}/sparql?query=" + urllib.parse.quote("ASK {}"))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_tail(self) -> str:
+        log = self.directory / "virtuoso.log"
+        return log.read_text(errors="replace")[-2000:] if log.exists() else ""
+
+    def endpoint(self, **options) -> Endpoint:
+        options = {
+            "user": self.USER,
+            "password": self.PASSWORD,
+            "auth": "digest",
+            "union": "native",
+            **options,
+        }
+        return Endpoint(f"{self.url}/sparql", f"{self.url}/sparql-auth", **options)
+
+
+def virtuoso_config(root: Path, **options) -> tuple[RemoteConfig, list[VirtuosoServer]]:
+    """Two Virtuoso servers (public and restricted) under `root`, and the config naming them."""
+    public = VirtuosoServer(root / "public")
+    try:
+        restricted = VirtuosoServer(root / "restricted")
+    except BaseException:
+        public.stop()
+        raise
+    config = RemoteConfig(public.endpoint(**options), restricted.endpoint(**options))
+    return config, [public, restricted]

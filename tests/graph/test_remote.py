@@ -1,9 +1,13 @@
-"""The remote store: settings, build, publish, query and export over real `oxigraph serve`
-processes, safe writes when the store fails halfway, and clear errors for a store that is down,
-slow, refuses the credentials or answers nonsense."""
+"""The remote store: settings, build, publish, query and export over real SPARQL servers
+(`oxigraph serve`, and Debian's Virtuoso 7.2), safe writes when the store fails halfway, and clear
+errors for a store that is down, slow, refuses the credentials or answers nonsense.
+
+EDKG_TEST_REMOTES=oxigraph (or =virtuoso) runs against one server only.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 
@@ -15,14 +19,64 @@ from edkg.cli import main
 from edkg.errors import RecordError, StoreError
 from edkg.remote import Endpoint, RemoteConfig, RemoteStore, RemoteStoreError
 from edkg.store import StoreDir
-from servers import OxigraphServer, StubStore, environ_of, free_port, oxigraph_config
+from servers import (
+    OxigraphServer,
+    StubStore,
+    environ_of,
+    free_port,
+    oxigraph_config,
+    virtuoso_config,
+)
 
 BASE = "https://w3id.org/edkg/"
 EDKG = "https://w3id.org/edkg/ontology#"
 
 
-@pytest.fixture
-def pair(tmp_path):
+REMOTES = [k for k in os.environ.get("EDKG_TEST_REMOTES", "oxigraph,virtuoso").split(",") if k]
+OURS = ("https://w3id.org/edkg/", "urn:edkg:")
+
+# Where Virtuoso 7.2 answers a named query otherwise than SPARQL 1.1 and Oxigraph do.
+VIRTUOSO_DEPARTS = {
+    "dataset-classes": "Virtuoso's default graph holds its own system graphs (virtrdf:), so their "
+    "classes are counted too",
+    "dataset-properties": "Virtuoso's default graph holds its own system graphs (virtrdf:), so "
+    "their properties are counted too",
+    "case-summary": 'Virtuoso writes the boolean false as "0"^^xsd:boolean',
+    "case-events": "Virtuoso joins GROUP_CONCAT's values in another order and drops their "
+    "common language tag",
+    "arrest-location": "Virtuoso drops the 'abroad' group; each part of the query alone (the "
+    "path to the country, the BIND) answers as Oxigraph does, their join with the grouped "
+    "subquery does not",
+    "case-elements": "Virtuoso counts one element of some cases as 0 where the data has it",
+    "route-places": "Virtuoso picks a farther place's coordinates: its FILTER NOT EXISTS with "
+    "locatedIn* and locatedIn+ inside a grouped subquery keeps holders that have a closer one",
+    "transfer-routes": "as route-places: a farther holder's coordinates, so more rows",
+}
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    """Two Virtuoso servers for the module (each takes seconds to start)."""
+    config, servers = virtuoso_config(tmp_path_factory.mktemp("virtuoso"))
+    yield config
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(params=REMOTES)
+def pair(request, tmp_path):
+    """A remote store with two empty datasets: fresh oxigraph servers, or Virtuoso wiped."""
+    if request.param == "virtuoso":
+        config = request.getfixturevalue("virtuoso")
+        for endpoint in (config.public, config.restricted):
+            RemoteStore(endpoint, cache_bytes=0).update(
+                "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
+                + " ".join(f'FILTER (STRSTARTS(STR(?g), "{p}"))' for p in OURS[:1])
+                + " }"
+            )
+            remote.drop_staging(RemoteStore(endpoint, cache_bytes=0))
+        yield config
+        return
     config, servers = oxigraph_config(tmp_path / "servers")
     yield config
     for server in servers:
@@ -33,16 +87,31 @@ def _quads(store) -> set:
     return set(store.quads_for_pattern(None, None, None))
 
 
+BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+
+
 def _without_blank_nodes(quads: set) -> set:
+    """The quads without blank nodes, booleans written "true" and "false" (Virtuoso: 1 and 0)."""
     return {
-        q
+        _canonical(q)
         for q in quads
         if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
     }
 
 
+def _canonical(quad: ox.Quad) -> ox.Quad:
+    value = quad.object
+    if isinstance(value, ox.Literal) and value.datatype == BOOLEAN:
+        value = ox.Literal(
+            {"1": "true", "0": "false"}.get(value.value, value.value), datatype=BOOLEAN
+        )
+        return ox.Quad(quad.subject, quad.predicate, value, quad.graph_name)
+    return quad
+
+
 def _graphs(endpoint: Endpoint) -> set[str]:
-    return {g.value for g in RemoteStore(endpoint).named_graphs()}
+    """edkg's graphs in a dataset (Virtuoso also holds its own)."""
+    return {g.value for g in RemoteStore(endpoint).named_graphs() if g.value.startswith(OURS)}
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -154,7 +223,8 @@ def test_a_rebuild_replaces_the_release_and_leaves_no_staging(tmp_path, pair, re
         graphs = _graphs(pair.endpoint(dataset))
         assert not any(g.startswith(remote.STAGING) for g in graphs)
         assert not any(g.startswith(f"{BASE}graph/case/{removed}") for g in graphs)
-        assert len(RemoteStore(pair.endpoint(dataset))) == release.meta["triples"][dataset]
+        there = RemoteStore(pair.endpoint(dataset), owned=OURS)
+        assert len(there) == release.meta["triples"][dataset]
 
 
 def test_publish_on_a_remote_store(tmp_path, pair, records_dir):
@@ -171,16 +241,40 @@ def _rows(store, named, values) -> list[tuple[str, ...]]:
     return sorted(tuple(str(row[v]) for v in names) for row in result)
 
 
-def test_named_queries_agree_on_both_kinds(tmp_path, pair):
-    embedded = build(None, tmp_path / "embedded", BASE).release.open("public")
-    there = build(None, tmp_path / "remote", BASE, remote=pair).release.open("public")
-    for name, named in queries.catalogue().items():
-        if named.meta.get("federated") is True:
-            continue
-        defaults = named.defaults()
-        values = {p: defaults[p] for p in named.parameters if p in defaults}
+@pytest.fixture(scope="module")
+def sample_on_each(tmp_path_factory, request):
+    """The sample built into the embedded store and into each remote server."""
+    root = tmp_path_factory.mktemp("sample-on-each")
+    stores = {"embedded": build(None, root / "embedded", BASE).release.open("public")}
+    for kind in REMOTES:
+        if kind == "virtuoso":
+            config = request.getfixturevalue("virtuoso")
+        else:
+            config, servers = oxigraph_config(root / "oxigraph")
+            request.addfinalizer(lambda servers=servers: [s.stop() for s in servers])
+        stores[kind] = build(None, root / kind, BASE, remote=config).release.open("public")
+    return stores
 
-        assert _rows(there, named, values) == _rows(embedded, named, values), name
+
+def _each_named_query_on_each_remote():
+    for kind in REMOTES:
+        for name, named in sorted(queries.catalogue().items()):
+            if named.meta.get("federated") is True:
+                continue
+            marks = []
+            if kind == "virtuoso" and name in VIRTUOSO_DEPARTS:
+                marks = [pytest.mark.xfail(strict=True, reason=VIRTUOSO_DEPARTS[name])]
+            yield pytest.param(kind, name, marks=marks, id=f"{kind}-{name}")
+
+
+@pytest.mark.parametrize("kind, name", list(_each_named_query_on_each_remote()))
+def test_named_queries_agree_with_the_embedded_store(sample_on_each, kind, name):
+    named = queries.get(name)
+    defaults = named.defaults()
+    values = {p: defaults[p] for p in named.parameters if p in defaults}
+    expected = _rows(sample_on_each["embedded"], named, values)
+    assert expected
+    assert _rows(sample_on_each[kind], named, values) == expected
 
 
 def test_the_cli_builds_queries_exports_and_publishes_on_a_remote_store(
@@ -265,6 +359,9 @@ def test_a_refused_record_writes_nothing_remote(tmp_path, pair, records_dir):
     with pytest.raises(RecordError):
         build([data], tmp_path / "store", BASE, remote=pair)
     assert _graphs(pair.public) == set() and _graphs(pair.restricted) == set()
+    assert not list(RemoteStore(pair.public, owned=OURS)) and not len(
+        RemoteStore(pair.restricted, owned=OURS)
+    )
 
 
 # --- a store that misbehaves ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the SPARQL clients the tests run against /sparql, none of them written here:
 # roqet (Debian rasqal-utils), rapper (Debian raptor2-utils) and the Comunica command line
-# (npm @comunica/query-sparql 4, pinned with package-lock.json; Comunica 5 needs Node.js 22).
+# (npm @comunica/query-sparql 4, pinned with package-lock.json; Comunica 5 needs Node.js 22);
+# Chromium for the map, and Virtuoso as a remote store.
 # Idempotent, and quick when everything is already there. `make install-test` runs it.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,6 +20,9 @@ command -v npm >/dev/null || missing+=(npm)
 command -v chromium >/dev/null || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 [ -d /usr/share/fonts/truetype/nanum ] || missing+=(fonts-nanum)
+# The remote-store tests also run against Virtuoso 7 (tests/servers.py starts its own instances
+# on free ports of 127.0.0.1; the Debian service is not used).
+command -v virtuoso-t >/dev/null || missing+=(virtuoso-opensource)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

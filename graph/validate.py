@@ -18,6 +18,7 @@ import select
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -377,11 +378,18 @@ class ValidationProcess:
             status = self._process.wait()
             self.close()
             try:
-                found = json.loads(answer)["findings"]
+                message = json.loads(answer)
+                found = message["findings"]
             except (ValueError, KeyError, TypeError):
                 raise ValidationFailed(
                     f"the SHACL validation process failed (exit status {status})"
                 ) from None
+            seconds = message.get("seconds", {})
+            log.info(
+                "SHACL in a second process: %.1f s loading the data, %.1f s validating",
+                seconds.get("load", 0),
+                seconds.get("validate", 0),
+            )
             self._findings = [Finding(**raw) for raw in found]
         return self._findings
 
@@ -406,17 +414,21 @@ def _serve() -> None:
     os.dup2(2, 1)
     source = sys.stdin.buffer
     store = ox.Store()
+    loading = 0.0
     while header := source.read(9):
         payload = source.read(int.from_bytes(header[1:], "big"))
+        started = time.perf_counter()
         if header[:1] == b"D":
             store.bulk_load(payload, format=ox.RdfFormat.N_QUADS)
+            loading += time.perf_counter() - started
             continue
         if store.query("ASK { GRAPH ?g { ?s ?p ?o } }"):  # as `to_store`: the union, unnamed
             store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } ; DROP NAMED")
         request = json.loads(payload)
         report = validate_graph(store, shapes_store(request["public"]), request["focus"])
         found = [finding.as_dict() for finding in report.findings]
-        answer.write(json.dumps({"findings": found}).encode())
+        seconds = {"load": loading, "validate": time.perf_counter() - started}
+        answer.write(json.dumps({"findings": found, "seconds": seconds}).encode())
         answer.close()
         return
 

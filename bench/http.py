@@ -22,6 +22,9 @@ For each size, on the synthetic records of bench.generate (reused from OUT/data-
   (f) (d) on the database `oxigraph load` wrote (opened read-only beside oxigraph serve): the
       same engine and code as (d) on another layout of the same quads, which tells the store's
       share of a difference from the engine's and the serialisation's;
+  (g) (d) on edkg's remote store (`RemoteStore`, answer cache off) over the oxigraph serve of
+      (a): the query through SPARQLWrapper and HTTP, the answer parsed and serialised again,
+      i.e. what a release on a remote store costs per query;
 
   plus `ASK {}`, the fixed cost of a request on each path;
 * the entity page /id/case/B000001 as HTML and as Turtle;
@@ -57,6 +60,7 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from edkg import queries, settings, sparql_guard
+from edkg.remote import Endpoint, RemoteStore
 from edkg.server import sparql as sparql_route
 from edkg.server.query_pool import Job, QueryPool, _run
 from edkg.store import StoreDir
@@ -114,6 +118,7 @@ MODES = {
     "inprocess": "in-process",
     "pool": "in-process pool",
     "reference": "in-process on oxigraph's database",
+    "remote": "in-process on the remote store",
 }
 
 
@@ -442,6 +447,12 @@ class Context:
         self.store_path = str(release.dataset_path("public"))
         self.store = ox.Store.read_only(self.store_path)
         self.reference = ox.Store.read_only(str(database))
+        # edkg's remote store on the same oxigraph serve, without its answer cache: what a
+        # release on a remote store costs per query (SPARQLWrapper, HTTP, parsing).
+        self.remote = RemoteStore(
+            Endpoint(f"http://{HOST}:{oxigraph_port}/query", timeout=QUERY_TIMEOUT_S),
+            cache_bytes=0,
+        )
         self.pool = QueryPool(1, QUERY_TIMEOUT_S)
         self.max_rows = int(settings.get("MAX_ROWS"))
         self.max_query_bytes = int(settings.get("MAX_QUERY_BYTES"))
@@ -482,6 +493,7 @@ class Context:
         probes["inprocess"] = Probe(lambda: (200, _run(self.store, job).body))
         probes["pool"] = Probe(lambda: (200, self.pool.run(job).body))
         probes["reference"] = Probe(lambda: (200, _run(self.reference, job).body))
+        probes["remote"] = Probe(lambda: (200, _run(self.remote, job).body))
         return probes
 
     def guard_ms(self, text: str, repeat: int = 200) -> float:
@@ -981,15 +993,19 @@ def _size_markdown(size: dict, options: dict) -> list[str]:
         f"/sparql and /queries: ≤ {TARGET_LATENCY_RATIO}). `in-process`: the query and the same "
         "serialisation as /sparql in the benchmark process, no HTTP, no protections; `on ox db`: "
         "the same on the database `oxigraph load` wrote (same quads, same engine and code, "
-        "another store layout). `(ASK {})` is the fixed cost of a request on each path.",
+        "another store layout); `remote store`: the same in-process code on edkg's remote store "
+        "(`edkg.remote.RemoteStore`, answer cache off) over the same oxigraph serve, i.e. what a "
+        "release on a remote store costs per query (target ≤ 1.5). `(ASK {})` is the fixed cost "
+        "of a request on each path.",
         "",
         "| query | rows | n | oxigraph serve | edkg /sparql | / ox | edkg /queries | / ox "
-        "| in-process | / ox | on ox db | / ox |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| in-process | / ox | on ox db | / ox | remote store | / ox |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: |",
     ]
     for q in size["queries"]:
-        ox_, sp, api, inp, ref = (
-            q.get(k) for k in ("oxigraph", "sparql", "api", "inprocess", "reference")
+        ox_, sp, api, inp, ref, rem = (
+            q.get(k) for k in ("oxigraph", "sparql", "api", "inprocess", "reference", "remote")
         )
         flag = " ≠" if q.get("rows_differ") else ""
         cells = [
@@ -1005,6 +1021,8 @@ def _size_markdown(size: dict, options: dict) -> list[str]:
             _ratio(_div(inp, ox_)),
             _ms(ref),
             _ratio(_div(ref, ox_)),
+            _ms(rem) if rem else "-",
+            _ratio(_div(rem, ox_)) if rem else "-",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     skipped = size.get("skipped") or {}

@@ -91,11 +91,11 @@ def edkg_command() -> list[str]:
     raise SystemExit("cannot find the edkg command line: install the package (make install)")
 
 
-def measure(command: list[str], workdir: Path) -> dict:
+def measure(command: list[str], workdir: Path, env: dict[str, str] | None = None) -> dict:
     """Run a command; its wall time, peak RSS (from wait4, this child alone), status and output."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=workdir)
+        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=workdir, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -156,6 +156,63 @@ def build_step(edkg_cmd: list[str], data: Path | None, store: Path, workdir: Pat
         "triples_per_second": round(total / run["seconds"]),
         "records": meta.get("records", {}),
     }
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    """A running process's peak resident memory (VmHWM), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def remote_build_step(edkg_cmd: list[str], data: Path, scratch: Path, workdir: Path) -> dict:
+    """`edkg build` into a remote store: two fresh `oxigraph serve` (public, restricted) on
+    127.0.0.1, written by SPARQL 1.1 Update (staging graphs, then the swap)."""
+    from bench.http import HOST, Server, free_port, oxigraph_binary
+
+    servers = {}
+    env = dict(os.environ)
+    try:
+        for dataset in ("public", "restricted"):
+            port = free_port()
+            server = Server(
+                f"oxigraph serve ({dataset})",
+                [
+                    *[oxigraph_binary(), "serve", "--location", str(scratch / f"remote-{dataset}")],
+                    *["--bind", f"{HOST}:{port}"],
+                ],
+                port,
+                scratch / f"remote-{dataset}.log",
+            )
+            server.start(workdir)
+            server.wait_ready("/query?query=ASK%7B%7D", "application/sparql-results+json")
+            servers[dataset] = server
+            prefix = "EDKG_REMOTE_" if dataset == "public" else "EDKG_REMOTE_RESTRICTED_"
+            env[prefix + "QUERY_URL"] = f"http://{HOST}:{port}/query"
+            env[prefix + "UPDATE_URL"] = f"http://{HOST}:{port}/update"
+        store = scratch / "remote-store"
+        run = measure([*edkg_cmd, "build", str(data), "--store", str(store)], workdir, env)
+        if run["returncode"] != 0:
+            return {**_failure("edkg build (remote)", run), "seconds": run["seconds"]}
+        triples = StoreDir(store).current().meta["triples"]
+        total = triples["public"] + triples["restricted"]
+        return {
+            "seconds": run["seconds"],
+            "cpu_seconds": run["cpu_seconds"],
+            "peak_rss_mb": run["peak_rss_mb"],
+            "server_peak_rss_mb": {
+                name: _peak_rss_mb(server.process.pid) for name, server in servers.items()
+            },
+            "triples_total": total,
+            "triples_per_second": round(total / run["seconds"]),
+        }
+    finally:
+        for server in servers.values():
+            server.stop()
 
 
 def reference_step(nquads: Path, target: str, workdir: Path) -> dict:
@@ -323,6 +380,7 @@ class Options:
     query_timeout: float
     queries: bool = True
     rebuild: bool = False
+    remote: bool = True
     timed_out: dict[str, int] = field(default_factory=dict)  # query -> cases it timed out at
 
 
@@ -367,6 +425,14 @@ def size_step(cases: int, options: Options) -> dict:
             again = build_step(options.edkg, data, store, workdir)
             result["rebuild"] = again
             print(f"  rebuild: {again.get('seconds')} s")
+        if options.remote:
+            remote = remote_build_step(options.edkg, data, scratch_dir, workdir)
+            result["remote_build"] = remote
+            if "error" not in remote:
+                print(
+                    f"  build into a remote store: {remote['seconds']} s, "
+                    f"{remote['triples_per_second']:,} triples/s, {remote['peak_rss_mb']} MB"
+                )
         nquads = scratch_dir / "public.nq"
         command = [*options.edkg, "export", "--format", "nquads"]
         export = measure([*command, "--output", str(nquads), "--store", str(store)], workdir)
@@ -531,6 +597,34 @@ def markdown(results: dict) -> str:
             f"{_n(build['peak_rss_mb'])} | {_n(size.get('rebuild', {}).get('seconds'), 1)} "
             f"| {gen} |"
         )
+    remote_rows = [size for size in results["sizes"] if size.get("remote_build")]
+    if remote_rows:
+        lines += [
+            "",
+            "## Build into a remote store (two `oxigraph serve` on 127.0.0.1, SPARQL Update)",
+            "",
+            "`/ embedded` = remote build time / embedded build time, same records, same run. "
+            "Peak RSS of the edkg process; the servers' own peak beside it.",
+            "",
+            "| cases | triples | build s | / embedded | CPU s | triples/s | peak RSS MB "
+            "| servers' peak RSS MB |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for size in remote_rows:
+            remote = size["remote_build"]
+            if "error" in remote:
+                lines.append(f"| {size['cases']:,} | {remote['error']} | | | | | | |")
+                continue
+            embedded = size.get("build", {}).get("seconds")
+            servers = remote.get("server_peak_rss_mb", {})
+            ratio = f"{remote['seconds'] / embedded:.2f}x" if embedded else "-"
+            lines.append(
+                f"| {size['cases']:,} | {remote['triples_total']:,} | {_n(remote['seconds'], 1)} "
+                f"| {ratio} "
+                f"| {_n(remote['cpu_seconds'], 1)} | {_n(remote['triples_per_second'])} "
+                f"| {_n(remote['peak_rss_mb'])} "
+                f"| {' + '.join(_n(v) for v in servers.values())} |"
+            )
     lines += [
         "",
         "## Reference: the public N-Quads bulk-loaded into a plain pyoxigraph store",
@@ -626,6 +720,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-queries", action="store_true", help="measure builds and loads only")
     parser.add_argument("--no-sample", action="store_true", help="skip the bundled sample build")
     parser.add_argument(
+        "--no-remote", action="store_true", help="skip the build into a remote store"
+    )
+    parser.add_argument(
         "--query-timeout",
         type=float,
         default=QUERY_TIMEOUT_S,
@@ -663,6 +760,7 @@ def main(argv: list[str] | None = None) -> int:
             args.query_timeout,
             queries=not args.no_queries,
             rebuild=args.rebuild,
+            remote=not args.no_remote,
         )
         for cases in sizes:
             results["sizes"].append(size_step(cases, options))
@@ -672,6 +770,14 @@ def main(argv: list[str] | None = None) -> int:
     (out / "results.md").write_text(report, encoding="utf-8")
     print()
     print(report)
+    try:
+        from bench.plot import draw
+    except ImportError:  # pragma: no cover - matplotlib comes with the bench extra
+        print("(no plot: pip install -e '.[bench]' for matplotlib)")
+    else:
+        drawn = draw(results, out / "cost.png")
+        if drawn:
+            print(f"plot: {drawn}")
     return 0
 
 

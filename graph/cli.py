@@ -418,8 +418,11 @@ def link_accept(candidates: Path, data_dir: Path, checked_by: str | None) -> Non
 @click.option(
     "--workers", type=int, default=lambda: int(settings.get("WORKERS")), show_default="EDKG_WORKERS"
 )
+@click.option(
+    "--threads", type=int, default=lambda: int(settings.get("THREADS")), show_default="EDKG_THREADS"
+)
 @_store_option
-def serve(host: str, port: int, workers: int, store: Path) -> None:
+def serve(host: str, port: int, workers: int, threads: int, store: Path) -> None:
     """Serve the public dataset over HTTP with gunicorn."""
     from .server.runner import run
 
@@ -427,4 +430,4 @@ def serve(host: str, port: int, workers: int, store: Path) -> None:
         _store_dir(store).current()
     except EdkgError as error:
         _fail(error)
-    run(host=host, port=port, workers=workers, store=store)
+    run(host=host, port=port, workers=workers, store=store, threads=threads)

@@ -32,6 +32,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORT", "5000", "Port `edkg serve` listens on."),
     Setting("WORKERS", "2", "Number of worker processes of `edkg serve`."),
     Setting(
+        "THREADS",
+        "4",
+        "Requests each worker process of `edkg serve` handles at once (connections are kept "
+        "alive between requests).",
+    ),
+    Setting(
         "QUERY_TIMEOUT",
         "10",
         "Seconds a SPARQL query may run before it is stopped (the process running it is killed).",

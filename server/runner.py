@@ -23,11 +23,20 @@ class _Gunicorn(BaseApplication):
         return create_app({"STORE": str(self.store)})
 
 
-def run(host: str, port: int, workers: int, store: Path) -> None:
-    """Serve the public dataset of `store` until interrupted."""
+def run(host: str, port: int, workers: int, store: Path, threads: int = 4) -> None:
+    """Serve the public dataset of `store` until interrupted.
+
+    Each worker process serves `threads` requests at once (gunicorn's gthread workers) and keeps
+    connections alive between requests, as SPARQL clients and browsers expect: a sync worker
+    closes every connection, which cost a short query more than the query itself. The SPARQL work
+    itself runs in the query processes, so threads wait there, not on each other.
+    """
     options = {
         "bind": f"{host}:{port}",
         "workers": max(1, workers),
+        "worker_class": "gthread",
+        "threads": max(1, threads),
+        "keepalive": 5,
         "accesslog": "-",
         "timeout": 60,
         # A SPARQL query may travel in a long GET URL; its size is checked by the app

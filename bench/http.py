@@ -434,6 +434,7 @@ class Options:
     load_requests: int = LOAD_REQUESTS
     work: Path | None = None
     only: list[str] = field(default_factory=list)
+    result_cache_mb: float = 0.0
 
 
 class Context:
@@ -749,7 +750,12 @@ def size_step(cases: int, options: Options, edkg: list[str], workdir: Path) -> d
             ports["oxigraph"],
             scratch / "oxigraph.log",
         )
-        env = {**os.environ, "EDKG_QUERY_TIMEOUT": str(QUERY_TIMEOUT_S)}
+        env = {
+            **os.environ,
+            "EDKG_QUERY_TIMEOUT": str(QUERY_TIMEOUT_S),
+            "EDKG_RESULT_CACHE_MB": f"{options.result_cache_mb:g}",
+        }
+        result["result_cache_mb"] = options.result_cache_mb
         served = Server(
             "edkg serve",
             [
@@ -977,7 +983,13 @@ def _size_markdown(size: dict, options: dict) -> list[str]:
         f"{steps.get('export_s', steps.get('export'))} s, oxigraph load "
         f"{steps.get('load_s', steps.get('load'))} s; load average "
         f"{size.get('load_average_before')} before the measurements, "
-        f"{size.get('load_average_after')} after.",
+        f"{size.get('load_average_after')} after. edkg serve ran with EDKG_RESULT_CACHE_MB="
+        f"{size.get('result_cache_mb', 0):g}"
+        + (
+            " (no answer kept: every request ran its query, as at oxigraph serve)."
+            if not size.get("result_cache_mb")
+            else " (repeated queries answered from the cache of the release's answers)."
+        ),
     ]
     if "queries" not in size:
         return [*lines, "", f"Not measured: {size.get('error', 'unknown error')}"]
@@ -1194,6 +1206,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-seconds", type=float, default=LOAD_SECONDS)
     parser.add_argument("--load-requests", type=int, default=LOAD_REQUESTS)
     parser.add_argument("--query", action="append", default=[], help="measure only these")
+    parser.add_argument(
+        "--result-cache-mb",
+        type=float,
+        default=0.0,
+        help="EDKG_RESULT_CACHE_MB of the edkg server (default 0: every request runs its query, "
+        "as at oxigraph serve; the server's own default is 64)",
+    )
     args = parser.parse_args(argv)
     from bench import generate
 
@@ -1209,6 +1228,7 @@ def main(argv: list[str] | None = None) -> int:
         load_requests=args.load_requests,
         work=args.work.resolve() if args.work else None,
         only=args.query,
+        result_cache_mb=max(0.0, args.result_cache_mb),
     )
     options.out.mkdir(parents=True, exist_ok=True)
     edkg = edkg_command()

@@ -43,6 +43,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds a SPARQL query may run before it is stopped (the process running it is killed).",
     ),
     Setting("QUERY_WORKERS", "2", "Query processes per server worker (each runs one query)."),
+    Setting(
+        "RESULT_CACHE_MB",
+        "64",
+        "Megabytes of public query answers each server process keeps until the next release "
+        "(0: none).",
+    ),
     Setting("MAX_ROWS", "10000", "Most result rows (or triples) a public query returns."),
     Setting("MAX_QUERY_BYTES", "102400", "Longest SPARQL query accepted, in bytes."),
     Setting("MAX_BODY_BYTES", "1048576", "Largest request body accepted, in bytes."),

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 
 from . import negotiation as n
 from . import representations as r
+from .result_cache import result_cache
 
 bp = Blueprint("api", __name__)
 r.install(bp)
@@ -146,16 +147,21 @@ def run(name: str):
     location = url_for("api.run", name=ident)
     if cached := r.not_modified(g.edkg_release, choice):
         return _with_query_location(cached, choice, location)
-    result = queries.run(g.edkg_store, named, values)
     fmt = choice.format
-    if fmt is n.HTML:
-        body = _html(named, values, result, form)
-    elif isinstance(result, ox.QueryTriples):
-        body = ox.serialize(
-            result, format=fmt.rdf, prefixes=r.rdf_prefixes(g.edkg_release.meta["base_iri"])
-        )
-    else:
-        body = result.serialize(format=fmt.results)
+    # The answer stays true until the next release: kept per release, format and parameters.
+    key = ("queries", g.edkg_release.version, ident, tuple(sorted(values.items())), fmt.media_type)
+    body = result_cache().get(key)
+    if body is None:
+        result = queries.run(g.edkg_store, named, values)
+        if fmt is n.HTML:
+            body = _html(named, values, result, form)
+        elif isinstance(result, ox.QueryTriples):
+            body = ox.serialize(
+                result, format=fmt.rdf, prefixes=r.rdf_prefixes(g.edkg_release.meta["base_iri"])
+            )
+        else:
+            body = result.serialize(format=fmt.results)
+        result_cache().put(key, body, len(body))
     response = r.finish(Response(body, content_type=fmt.content_type), g.edkg_release, choice)
     return _with_query_location(response, choice, location)
 

@@ -30,7 +30,13 @@ TIMEOUT = 2
 @pytest.fixture(scope="module")
 def app(sample_store):
     app = create_app(
-        {"TESTING": True, "STORE": str(sample_store), "QUERY_TIMEOUT": TIMEOUT, "QUERY_WORKERS": 2}
+        {
+            "TESTING": True,
+            "STORE": str(sample_store),
+            "QUERY_TIMEOUT": TIMEOUT,
+            "QUERY_WORKERS": 2,
+            "RESULT_CACHE_MB": 0,  # these tests are about the query processes: run every query
+        }
     )
     yield app
     close_pool(app)

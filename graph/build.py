@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain
@@ -157,6 +159,23 @@ def version_of(files: list[Path], base_iri: str) -> str:
     return digest.hexdigest()[:16]
 
 
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while the build holds the records.
+
+    A build keeps millions of long-lived objects (the records as read and converted) that every
+    full collection scans again; at 10,000 cases the default thresholds cost about 2 s of reading
+    and 1.5 s of conversion. Garbage is still collected, in larger steps.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+@_fewer_collections()
 def build(
     paths: list[Path] | None,
     store_root: Path | str,

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from . import __version__, publish, quads, records
 from .context import VOCAB_BASE
 from .errors import RecordError
+from .remote import RemoteConfig
 from .resources import ontology_dir
 from .store import Release, StoreDir
 from .validate import RecordValidator, Validation
@@ -182,11 +183,13 @@ def build(
     base_iri: str,
     *,
     shacl: bool = True,
+    remote: RemoteConfig | None = None,
 ) -> BuildResult:
     """Check every record (context, vocabularies, then SHACL), then write a new release.
 
     On any problem raise RecordError and leave the store untouched. SHACL results are cached in
-    the store directory, so a rebuild validates only the records that changed.
+    the store directory, so a rebuild validates only the records that changed. With `remote`,
+    the release is written to the remote store's two datasets (see `edkg.remote`).
     """
     if not base_iri.endswith("/"):
         base_iri += "/"
@@ -219,8 +222,10 @@ def build(
             withheld = {
                 q.subject for q in record_quads(converted, base_iri) if publish.is_withheld(q)
             }
-        release = StoreDir(store_root).write(
-            lambda: _release_quads(ontology, converted, base_iri, withheld, validation), meta
+        release = StoreDir(store_root, remote).write(
+            lambda: _release_quads(ontology, converted, base_iri, withheld, validation),
+            meta,
+            owned_graphs(base_iri),
         )
     finally:
         if validation is not None:
@@ -276,16 +281,21 @@ def _release_quads(
         _accepted(validation)
 
 
-def republish(store_root: Path | str) -> Release:
+def owned_graphs(base_iri: str) -> tuple[str, ...]:
+    """Prefixes of every graph name a release writes: its records' and the ontology's."""
+    return (base_iri + "graph/", ONTOLOGY_IRI, VOCAB_BASE)
+
+
+def republish(store_root: Path | str, remote: RemoteConfig | None = None) -> Release:
     """Derive the public dataset again from the current release's restricted dataset.
 
     The new release holds the same restricted dataset and a public one made by the publication
     rules of this edkg version (see `publish`).
     """
-    store = StoreDir(store_root)
+    store = StoreDir(store_root, remote)
     current = store.current()
     quads = list(current.open("restricted"))
     digest = hashlib.sha256(f"{current.version} published by edkg {__version__}".encode())
     meta = {**current.meta, "version": digest.hexdigest()[:16], "published_from": current.version}
     meta.pop("triples", None)
-    return store.write(lambda: publish.flag(quads), meta)
+    return store.write(lambda: publish.flag(quads), meta, owned_graphs(current.meta["base_iri"]))

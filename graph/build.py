@@ -166,7 +166,9 @@ def _fewer_collections() -> Iterator[None]:
 
     A build keeps millions of long-lived objects (the records as read and converted) that every
     full collection scans again; at 10,000 cases the default thresholds cost about 2 s of reading
-    and 1.5 s of conversion. Garbage is still collected, in larger steps.
+    and 1.5 s of conversion. Garbage is still collected, in larger steps, and once more at the
+    end, in the build's own thread: left for later, some of it (pyoxigraph results, which must be
+    dropped by the thread that made them) could be collected by another thread.
     """
     before = gc.get_threshold()
     gc.set_threshold(50_000, 50, 100)
@@ -174,6 +176,7 @@ def _fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+        gc.collect()
 
 
 @_fewer_collections()

@@ -323,6 +323,23 @@ class RemoteStore:
             for row in solutions
         ]
 
+    def quads_for_subjects(self, subjects, predicates=None) -> list[ox.Quad]:
+        """Quads of the named graphs about any of `subjects` (with any of `predicates`, or any
+        predicate): one request per 200 subjects where `quads_for_pattern` makes one each."""
+        subjects = [s for s in dict.fromkeys(subjects) if not isinstance(s, ox.BlankNode)]
+        found: list[ox.Quad] = []
+        predicate_values = ""
+        if predicates is not None:
+            predicate_values = "VALUES ?p { " + " ".join(str(p) for p in predicates) + " } "
+        for start in range(0, len(subjects), 200):
+            chunk = " ".join(str(s) for s in subjects[start : start + 200])
+            solutions = self.query(
+                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {chunk} }} {predicate_values}"
+                f"GRAPH ?g {{ ?s ?p ?o }} }}"
+            )
+            found += [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in solutions]
+        return found
+
     def named_graphs(self) -> list[ox.NamedNode]:
         solutions = self.query(
             f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._within('?g')} }}"

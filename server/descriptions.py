@@ -118,13 +118,28 @@ def _is_event(store: ox.Store, node) -> bool:
     return next(iter(store.quads_for_pattern(node, RDF_TYPE, EVENT)), None) is not None
 
 
+def _about(store: ox.Store, subjects: Iterable, predicates=None) -> list[ox.Quad]:
+    """Quads about any of `subjects` with any of `predicates` (None: any predicate).
+
+    A remote store answers them in a few requests (`RemoteStore.quads_for_subjects`); the
+    embedded store looks each one up, which costs microseconds there.
+    """
+    batched = getattr(store, "quads_for_subjects", None)
+    if batched is not None:
+        return batched(subjects, predicates)
+    return [
+        quad
+        for subject in subjects
+        for predicate in predicates or [None]
+        for quad in store.quads_for_pattern(subject, predicate, None)
+    ]
+
+
 def _with_labels(store: ox.Store, found: set[ox.Triple]) -> set[ox.Triple]:
     mentioned = {t.subject for t in found} | {t.object for t in found}
     mentioned |= {t.predicate for t in found if t.predicate == RDF_TYPE}
-    for node in mentioned:
-        if isinstance(node, ox.NamedNode):
-            for label in LABELS:
-                found.update(q.triple for q in store.quads_for_pattern(node, label, None))
+    named = [node for node in mentioned if isinstance(node, ox.NamedNode)]
+    found.update(q.triple for q in _about(store, named, LABELS))
     return found
 
 
@@ -147,10 +162,14 @@ def describe(store: ox.Store, iri: str, kind: str) -> Description:
         neighbours = {t.object for t in found if t.subject == entity} | {
             t.subject for t in incoming
         }
-        for node in neighbours:
-            if node != entity and isinstance(node, ox.NamedNode) and _is_event(store, node):
-                _outgoing(store, node, found)
-                found |= {t for t in _incoming(store, node) if t.predicate == term("edkg:hasEvent")}
+        candidates = [n for n in neighbours if n != entity and isinstance(n, ox.NamedNode)]
+        events = {q.subject for q in _about(store, candidates, [RDF_TYPE]) if q.object == EVENT}
+        for quad in _about(store, events):
+            found.add(quad.triple)
+            if isinstance(quad.object, ox.BlankNode):
+                _outgoing(store, quad.object, found, 1)
+        for node in events:
+            found |= {t for t in _incoming(store, node) if t.predicate == term("edkg:hasEvent")}
     return Description(iri, _with_labels(store, found))
 
 
@@ -168,16 +187,20 @@ def term_labels(store: ox.Store, terms: Iterable) -> dict[str, tuple[str, str]]:
 
     A term without a label is called by the end of its IRI.
     """
+    terms = list(dict.fromkeys(terms))
+    by_subject: dict = {}
+    for quad in _about(store, terms, LABELS):
+        by_subject.setdefault(quad.subject, {}).setdefault(quad.predicate, []).append(quad.object)
     labels = {}
     for node in terms:
         en = ko = ""
         for predicate in LABELS:
-            for quad in store.quads_for_pattern(node, predicate, None):
-                language = getattr(quad.object, "language", None)
+            for value in by_subject.get(node, {}).get(predicate, ()):
+                language = getattr(value, "language", None)
                 if language == "en" and not en:
-                    en = quad.object.value
+                    en = value.value
                 elif language == "ko" and not ko:
-                    ko = quad.object.value
+                    ko = value.value
         labels[node.value] = (en or local_name(node.value), ko)
     return labels
 

@@ -229,6 +229,9 @@ def build(
             lambda: _release_quads(ontology, converted, base_iri, withheld, validation),
             meta,
             owned_graphs(base_iri),
+            # The verdict is awaited once the stores are written and compacted, before the
+            # release becomes current: the compaction runs while SHACL still does.
+            verdict=(lambda: _accepted(validation)) if validation is not None else None,
         )
     finally:
         if validation is not None:
@@ -271,17 +274,15 @@ def _release_quads(
 ) -> Iterator[tuple[ox.Quad, bool]]:
     """The release's quads, flagged; they are made again rather than kept (memory).
 
-    When the records are validated in a second process meanwhile, the last quad is followed by
-    the verdict: RecordError on violations (also as soon as the validation ends with them), so
-    that the store writer drops the staging release.
+    When the records are validated in a second process meanwhile, a validation that has ended
+    with violations stops the writing early (RecordError); otherwise the store writer awaits the
+    verdict (its `verdict`) before the release becomes current.
     """
     made = chain(ontology, record_quads(converted, base_iri))
     for count, pair in enumerate(publish.flag(made, withheld), 1):
         yield pair
         if count % 50_000 == 0 and validation is not None and validation.ready():
             _accepted(validation)
-    if validation is not None:
-        _accepted(validation)
 
 
 def owned_graphs(base_iri: str) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ import threading
 import urllib.error
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -576,6 +576,7 @@ def write_datasets(
     config: RemoteConfig,
     flagged: Iterable[tuple[ox.Quad, bool]],
     owned: Iterable[str],
+    verdict: Callable[[], object] | None = None,
 ) -> dict[str, int]:
     """Replace edkg's graphs in both remote datasets by a new release; counts of quads written.
 
@@ -594,6 +595,8 @@ def write_datasets(
             public.append(quad)
     groups = {"restricted": _graph_groups(restricted), "public": _graph_groups(public)}
     del public, restricted
+    if verdict is not None:
+        verdict()  # may refuse the release: before anything is sent
     owned = sorted(set(owned))
     for prefix in owned:
         if len(prefix) < len("urn:x:") or STAGING.startswith(prefix) or prefix.startswith(STAGING):

@@ -117,22 +117,26 @@ class StoreDir:
         quads: Callable[[], Iterable[tuple[ox.Quad, bool]]],
         meta: dict,
         owned: Iterable[str] = (),
+        verdict: Callable[[], object] | None = None,
     ) -> Release:
         """Write a new release from (quad, restricted) pairs, then make it current.
 
         The public dataset receives the quads whose flag is False; the restricted dataset every
         quad. Nothing visible changes unless the whole release was written. On a remote store,
         the graphs whose names start with one of `owned` are the old release and are replaced.
+        `verdict`, called once every quad is written (and the embedded datasets compacted) but
+        before anything becomes visible, may still refuse the release by raising: a validation
+        running beside the writing.
         """
         self.releases.mkdir(parents=True, exist_ok=True)
         staging = self.releases / f".staging-{uuid.uuid4().hex}"
         try:
             staging.mkdir()
             if self.remote is None:
-                counts = self._fill(staging, quads)
+                counts = self._fill(staging, quads, verdict)
             else:
                 owned = set(owned) | set(self._owned_before())
-                counts = write_datasets(self.remote, quads(), owned)
+                counts = write_datasets(self.remote, quads(), owned, verdict)
                 meta = {**meta, "remote": self.remote.describe(), "owned": sorted(owned)}
             meta = {**meta, "triples": counts}
             (staging / "release.json").write_text(
@@ -158,7 +162,12 @@ class StoreDir:
             return current.get("owned", [])
         return []
 
-    def _fill(self, staging: Path, quads: Callable[[], Iterable[tuple[ox.Quad, bool]]]) -> dict:
+    def _fill(
+        self,
+        staging: Path,
+        quads: Callable[[], Iterable[tuple[ox.Quad, bool]]],
+        verdict: Callable[[], object] | None = None,
+    ) -> dict:
         public = ox.Store(str(staging / "public"))
         restricted = ox.Store(str(staging / "restricted"))
         for batch in _batches(quads(), BATCH):
@@ -170,11 +179,10 @@ class StoreDir:
         restricted.optimize()
         public.flush()
         restricted.flush()
-        counts = {
-            "public": _count(public),
-            "restricted": _count(restricted),
-        }
+        counts = {"public": len(public), "restricted": len(restricted)}
         del public, restricted  # releases the database locks before the directory is renamed
+        if verdict is not None:
+            verdict()
         return counts
 
     def _next_name(self) -> str:
@@ -203,7 +211,3 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
     while batch := list(islice(iterator, size)):
         yield batch
 
-
-def _count(store: ox.Store) -> int:
-    solutions = store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
-    return int(next(iter(solutions))["n"].value)

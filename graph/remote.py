@@ -42,6 +42,7 @@ from SPARQLWrapper import (
     INSERT,
     JSON,
     POST,
+    POSTDIRECTLY,
     SELECT,
     TURTLE,
     SPARQLWrapper,
@@ -377,8 +378,13 @@ class RemoteStore:
             )
         client = self._client(self.endpoint.update_url)
         client.setMethod(POST)
-        client.setQuery(text)
-        client.queryType = INSERT  # an update, whatever SPARQLWrapper's guess
+        # The text is set as it is: SPARQLWrapper's setQuery runs regular expressions over the
+        # whole text to guess its form (13.7 s for the uploads of 1,000 cases), and the form
+        # encoding of a body of megabytes costs seconds more. An update sent directly
+        # (application/sparql-update) needs neither.
+        client.queryString = text
+        client.queryType = INSERT  # an update, whatever SPARQLWrapper would guess
+        client.setRequestMethod(POSTDIRECTLY)
         self._send(client, "update")
 
     # Requests.
@@ -558,18 +564,23 @@ def drop_staging(store: RemoteStore, run: str = "") -> None:
     )
 
 
-def _swap(store: RemoteStore, run: str, owned: Iterable[str]) -> None:
-    """One update request: drop the graphs of the old release, rename the staging graphs."""
-    staging = STAGING + run + ":"
-    store.update(
-        "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER ({_in(owned)}) }} ;\n"
-        "INSERT { GRAPH ?final { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER (STRSTARTS(STR(?g), {_string(staging)})) "
-        f"BIND (IRI(STRAFTER(STR(?g), {_string(staging)})) AS ?final) }} ;\n"
-        "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER (STRSTARTS(STR(?g), {_string(staging)})) }}"
+def _swap(store: RemoteStore, run: str, graphs: Iterable[str], owned: Iterable[str]) -> None:
+    """One update request: drop the old release's graphs, move each staging graph in place.
+
+    Graph operations (MOVE, DROP) rather than a DELETE/INSERT over every quad: the store moves
+    whole graphs without evaluating an expression a quad (Oxigraph: 9 s -> under 1 s for the 120,000
+    quads of 1,000 cases).
+    """
+    graphs = set(graphs)
+    rows = store.query(
+        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER ({_in(owned)}) }}"
     )
+    old = sorted({row["g"].value for row in rows} - graphs)
+    operations = [f"DROP SILENT GRAPH <{name}>" for name in old]
+    operations += [
+        f"MOVE SILENT GRAPH <{STAGING}{run}:{name}> TO GRAPH <{name}>" for name in sorted(graphs)
+    ]
+    store.update(" ;\n".join(operations))
 
 
 def write_datasets(
@@ -628,6 +639,6 @@ def write_datasets(
                 log.warning("could not remove the staging graphs: %s", exc.message)
         raise
     for name in groups:
-        _swap(stores[name], run, owned)
+        _swap(stores[name], run, groups[name], owned)
         log.info("remote %s dataset replaced: %d quads", name, counts[name])
     return counts

@@ -82,6 +82,7 @@ class Endpoint:
     password: str = ""
     auth: str = "basic"
     timeout: float = 60.0
+    write_timeout: float = 3600.0
     union: str = "parameter"
 
     def __repr__(self) -> str:  # never show the password, in logs or tracebacks
@@ -162,17 +163,20 @@ def from_settings(values: dict[str, str] | None = None) -> RemoteConfig | None:
     auth = value("REMOTE_AUTH").strip()
     if auth not in AUTH_MODES:
         raise StoreError(f"EDKG_REMOTE_AUTH must be one of {', '.join(AUTH_MODES)}: {auth!r}")
-    try:
-        timeout = float(value("REMOTE_TIMEOUT"))
-    except ValueError:
-        timeout = 0.0
-    if not timeout > 0:
-        raise StoreError("EDKG_REMOTE_TIMEOUT must be a positive number of seconds")
+    timeouts = {}
+    for name in ("REMOTE_TIMEOUT", "REMOTE_WRITE_TIMEOUT"):
+        try:
+            timeouts[name] = float(value(name))
+        except ValueError:
+            timeouts[name] = 0.0
+        if not timeouts[name] > 0:
+            raise StoreError(f"EDKG_{name} must be a positive number of seconds")
     common = {
         "user": value("REMOTE_USER"),
         "password": value("REMOTE_PASSWORD"),
         "auth": auth,
-        "timeout": timeout,
+        "timeout": timeouts["REMOTE_TIMEOUT"],
+        "write_timeout": timeouts["REMOTE_WRITE_TIMEOUT"],
         "union": union,
     }
     return RemoteConfig(
@@ -376,7 +380,7 @@ class RemoteStore:
                 f"the remote store {self.endpoint.query_url} has no update URL to write to "
                 "(EDKG_REMOTE_UPDATE_URL / EDKG_REMOTE_RESTRICTED_UPDATE_URL)"
             )
-        client = self._client(self.endpoint.update_url)
+        client = self._client(self.endpoint.update_url, self.endpoint.write_timeout)
         client.setMethod(POST)
         # The text is set as it is: SPARQLWrapper's setQuery runs regular expressions over the
         # whole text to guess its form (13.7 s for the uploads of 1,000 cases), and the form
@@ -389,10 +393,10 @@ class RemoteStore:
 
     # Requests.
 
-    def _client(self, url: str) -> SPARQLWrapper:
+    def _client(self, url: str, timeout: float | None = None) -> SPARQLWrapper:
         client = SPARQLWrapper(url, agent=f"edkg/{__version__}")
         client.setMethod(POST)
-        client.setTimeout(self.endpoint.timeout)
+        client.setTimeout(timeout or self.endpoint.timeout)
         if self.endpoint.user:
             client.setHTTPAuth(DIGEST if self.endpoint.auth == "digest" else BASIC)
             client.setCredentials(self.endpoint.user, self.endpoint.password)
@@ -400,6 +404,11 @@ class RemoteStore:
 
     def _send(self, client: SPARQLWrapper, what: str) -> bytes:
         where = self.endpoint.update_url if what == "update" else self.endpoint.query_url
+        waited, setting = (
+            (self.endpoint.write_timeout, "EDKG_REMOTE_WRITE_TIMEOUT")
+            if what == "update"
+            else (self.endpoint.timeout, "EDKG_REMOTE_TIMEOUT")
+        )
         try:
             response = client.query().response
             return response.read()
@@ -425,15 +434,13 @@ class RemoteStore:
             ) from None
         except TimeoutError:
             raise RemoteStoreError(
-                f"the remote store {where} did not answer within {self.endpoint.timeout:g} s "
-                "(EDKG_REMOTE_TIMEOUT)"
+                f"the remote store {where} did not answer within {waited:g} s ({setting})"
             ) from None
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, (TimeoutError, socket.timeout)):
                 raise RemoteStoreError(
-                    f"the remote store {where} did not answer within "
-                    f"{self.endpoint.timeout:g} s (EDKG_REMOTE_TIMEOUT)"
+                    f"the remote store {where} did not answer within {waited:g} s ({setting})"
                 ) from None
             raise RemoteStoreError(
                 f"the remote store {where} cannot be reached: {reason}"

@@ -91,6 +91,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds edkg waits for the remote store to answer one request before it gives up.",
     ),
     Setting(
+        "REMOTE_WRITE_TIMEOUT",
+        "3600",
+        "Seconds edkg waits for one write to the remote store: an upload, or the swap that puts a "
+        "whole release in place.",
+    ),
+    Setting(
         "REMOTE_UNION",
         "parameter",
         "How the remote store queries all graphs at once: `parameter` (Oxigraph server's "

@@ -119,6 +119,7 @@ def settings_of(config: RemoteConfig) -> dict[str, str]:
         "REMOTE_PASSWORD": config.public.password,
         "REMOTE_AUTH": config.public.auth,
         "REMOTE_TIMEOUT": f"{config.public.timeout:g}",
+        "REMOTE_WRITE_TIMEOUT": f"{config.public.write_timeout:g}",
         "REMOTE_UNION": config.public.union,
     }
 

@@ -163,6 +163,14 @@ def test_no_remote_settings_means_the_embedded_store():
             },
             "EDKG_REMOTE_TIMEOUT",
         ),
+        (
+            {
+                "REMOTE_QUERY_URL": "http://a/q",
+                "REMOTE_RESTRICTED_QUERY_URL": "http://b/q",
+                "REMOTE_WRITE_TIMEOUT": "soon",
+            },
+            "EDKG_REMOTE_WRITE_TIMEOUT",
+        ),
     ],
 )
 def test_bad_remote_settings_are_refused(values, message):
@@ -388,6 +396,19 @@ def test_a_slow_store_is_given_up_on_in_bounded_time():
             _store(stub.url, timeout=1).query("SELECT * { ?s ?p ?o }")
         assert time.monotonic() - started < 3
         assert stub.url in failure.value.message
+    finally:
+        stub.stop()
+
+
+def test_a_slow_write_is_given_up_on_after_the_write_timeout():
+    stub = StubStore(lambda *_: time.sleep(5) or (200, {}, b""))
+    try:
+        started = time.monotonic()
+        with pytest.raises(RemoteStoreError, match=r"within 1 s \(EDKG_REMOTE_WRITE_TIMEOUT\)"):
+            _store(stub.url, write_timeout=1).update(
+                "INSERT DATA { GRAPH <urn:g> { <a:b> <a:c> 1 } }"
+            )
+        assert time.monotonic() - started < 3
     finally:
         stub.stop()
 

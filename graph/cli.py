@@ -310,12 +310,11 @@ def link() -> None:
     """Link places and organisations to Wikidata and GeoNames: propose, review, accept."""
 
 
-def _number(name: str, kind=float):
-    value = settings.get(name)
+def _number(name: str):
     try:
-        return kind(value)
-    except ValueError:
-        raise click.UsageError(f"EDKG_{name} must be a number, not {value!r}") from None
+        return settings.number(name)
+    except EdkgError as error:
+        raise click.UsageError(error.message) from None
 
 
 @link.command("propose")
@@ -362,7 +361,7 @@ def link_propose(
         user_agent=settings.get("LINK_USER_AGENT") or interlink.DEFAULT_USER_AGENT,
         timeout=_number("LINK_TIMEOUT"),
         min_interval=_number("LINK_MIN_INTERVAL"),
-        retries=_number("LINK_RETRIES", int),
+        retries=_number("LINK_RETRIES"),
     )
     kinds = interlink.KINDS if kind == "all" else (kind,)
     try:
@@ -412,21 +411,21 @@ def link_accept(candidates: Path, data_dir: Path, checked_by: str | None) -> Non
 
 @main.command()
 @click.option("--host", default=lambda: settings.get("HOST"), show_default="EDKG_HOST")
-@click.option(
-    "--port", type=int, default=lambda: int(settings.get("PORT")), show_default="EDKG_PORT"
-)
-@click.option(
-    "--workers", type=int, default=lambda: int(settings.get("WORKERS")), show_default="EDKG_WORKERS"
-)
-@click.option(
-    "--threads", type=int, default=lambda: int(settings.get("THREADS")), show_default="EDKG_THREADS"
-)
+@click.option("--port", type=click.IntRange(1, 65535), show_default="EDKG_PORT")
+@click.option("--workers", type=click.IntRange(min=1), show_default="EDKG_WORKERS")
+@click.option("--threads", type=click.IntRange(min=1), show_default="EDKG_THREADS")
 @_store_option
-def serve(host: str, port: int, workers: int, threads: int, store: Path) -> None:
+def serve(
+    host: str, port: int | None, workers: int | None, threads: int | None, store: Path
+) -> None:
     """Serve the public dataset over HTTP with gunicorn."""
     from .server.runner import run
 
     try:
+        settings.check()  # every worker reads them: refuse a bad one before starting any
+        port = port or settings.number("PORT")
+        workers = workers or settings.number("WORKERS")
+        threads = threads or settings.number("THREADS")
         _store_dir(store).current()
     except EdkgError as error:
         _fail(error)

@@ -122,10 +122,7 @@ class RemoteConfig:
 
 def recorded_endpoint(written: dict[str, str], dataset: str) -> Endpoint:
     """The endpoint a release record names for one dataset, with credentials from the settings."""
-    try:
-        timeout = float(settings.get("REMOTE_TIMEOUT"))
-    except ValueError:
-        raise StoreError("EDKG_REMOTE_TIMEOUT must be a positive number of seconds") from None
+    timeout = settings.number("REMOTE_TIMEOUT")
     return Endpoint(
         written[dataset],
         user=settings.get("REMOTE_USER"),
@@ -163,14 +160,9 @@ def from_settings(values: dict[str, str] | None = None) -> RemoteConfig | None:
     auth = value("REMOTE_AUTH").strip()
     if auth not in AUTH_MODES:
         raise StoreError(f"EDKG_REMOTE_AUTH must be one of {', '.join(AUTH_MODES)}: {auth!r}")
-    timeouts = {}
-    for name in ("REMOTE_TIMEOUT", "REMOTE_WRITE_TIMEOUT"):
-        try:
-            timeouts[name] = float(value(name))
-        except ValueError:
-            timeouts[name] = 0.0
-        if not timeouts[name] > 0:
-            raise StoreError(f"EDKG_{name} must be a positive number of seconds")
+    timeouts = {
+        name: settings.number(name, values) for name in ("REMOTE_TIMEOUT", "REMOTE_WRITE_TIMEOUT")
+    }
     common = {
         "user": value("REMOTE_USER"),
         "password": value("REMOTE_PASSWORD"),

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from .errors import EdkgError
+
+
+class SettingError(EdkgError):
+    """A setting holds a value edkg cannot use."""
+
+    status = 500
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,46 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+
+NUMBERS: dict[str, tuple[type, float, bool]] = {
+    "PORT": (int, 1, False),
+    "WORKERS": (int, 1, False),
+    "THREADS": (int, 1, False),
+    "QUERY_TIMEOUT": (float, 0, True),
+    "QUERY_WORKERS": (int, 1, False),
+    "RESULT_CACHE_MB": (float, 0, False),
+    "MAX_ROWS": (int, 1, False),
+    "MAX_QUERY_BYTES": (int, 1, False),
+    "MAX_BODY_BYTES": (int, 1, False),
+    "REMOTE_TIMEOUT": (float, 0, True),
+    "REMOTE_WRITE_TIMEOUT": (float, 0, True),
+    "LINK_TIMEOUT": (float, 0, True),
+    "LINK_MIN_INTERVAL": (float, 0, False),
+    "LINK_RETRIES": (int, 0, False),
+}
+"""The numeric settings: (type, least value, whether the least value itself is refused)."""
+
+
+def number(name: str, values: Mapping | None = None) -> int | float:
+    """A numeric setting, from `values` (an app's config) or the environment; SettingError with
+    the variable's name when it is not a number in its range."""
+    kind, least, strict = NUMBERS[name]
+    raw = values[name] if values is not None and name in values else get(name)
+    try:
+        value = kind(raw)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or value < least or (strict and value == least):
+        bound = f"over {least:g}" if strict else f"at least {least:g}"
+        what = "a whole number" if kind is int else "a number"
+        raise SettingError(f"EDKG_{name} must be {what} {bound}, not {raw!r}")
+    return value
+
+
+def check(values: Mapping | None = None) -> None:
+    """Raise SettingError for the first numeric setting that holds an unusable value."""
+    for name in NUMBERS:
+        number(name, values)
 
 
 def get(name: str, environ: dict[str, str] | None = None) -> str:

@@ -16,6 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("EDKG")
     if test_config:
         app.config.update(test_config)
+    settings.check(app.config)  # a bad number fails here, named, not as a 500 on some request
     app.extensions["edkg"] = Dataset(app.config["STORE"], remote.from_settings(app.config))
 
     from . import pages, sparql

@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 
+from edkg import settings
 from flask import current_app
 
 MB = 1024 * 1024
@@ -69,6 +70,6 @@ def result_cache() -> ResultCache:
     app = current_app
     cache = app.extensions.get("edkg.results")
     if cache is None:
-        cache = ResultCache(int(float(app.config["RESULT_CACHE_MB"]) * MB))
+        cache = ResultCache(int(settings.number("RESULT_CACHE_MB", app.config) * MB))
         app.extensions["edkg.results"] = cache
     return cache

@@ -9,14 +9,11 @@ would. Nothing here reaches the internet.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
-from contextlib import closing
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,6 +23,7 @@ from edkg.cli import main
 from edkg.sparql_guard import QueryRefused
 from edkg.store import StoreDir
 from rdflib.plugins.sparql import prepareQuery
+from servers import free_port, oxigraph_command
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 FEDERATED = [q for q in queries.catalogue().values() if q.meta.get("federated") is True]
@@ -123,22 +121,9 @@ def test_the_query_api_refuses_them(client):
 # In a store that federates
 
 
-def _free_port() -> int:
-    with closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _oxigraph() -> str | None:
-    beside = Path(sys.executable).with_name("oxigraph")
-    return str(beside) if beside.exists() else shutil.which("oxigraph")
-
-
 @pytest.fixture(scope="module")
 def fake_wikidata(tmp_path_factory):
-    binary = _oxigraph()
-    if binary is None:
-        pytest.skip("the oxigraph server (PyPI package oxigraph) is not installed")
+    binary = oxigraph_command()
     root = tmp_path_factory.mktemp("fake-wikidata")
     data = root / "wikidata.ttl"
     data.write_text(FAKE_WIKIDATA, encoding="utf-8")
@@ -148,7 +133,7 @@ def fake_wikidata(tmp_path_factory):
         check=True,
         capture_output=True,
     )
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,

@@ -16,7 +16,7 @@ import pytest
 from edkg import queries, remote
 from edkg.build import build, republish
 from edkg.cli import main
-from edkg.errors import RecordError, StoreError
+from edkg.errors import EdkgError, RecordError, StoreError
 from edkg.remote import Endpoint, RemoteConfig, RemoteStore, RemoteStoreError
 from edkg.store import StoreDir
 from servers import (
@@ -174,7 +174,7 @@ def test_no_remote_settings_means_the_embedded_store():
     ],
 )
 def test_bad_remote_settings_are_refused(values, message):
-    with pytest.raises(StoreError, match=message):
+    with pytest.raises(EdkgError, match=message):
         remote.from_settings(values)
 
 

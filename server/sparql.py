@@ -12,6 +12,7 @@ refused with 403. Errors are answered as text, JSON or HTML, never with a traceb
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 
@@ -96,6 +97,7 @@ class UnsupportedMediaType(EdkgError):
     status = 415
 
 
+@functools.cache
 def _ox_name(kind: type, value: object) -> str:
     """The attribute name of a pyoxigraph format constant (formats cannot be pickled; names can)."""
     return next(name for name in dir(kind) if getattr(kind, name) == value)
@@ -207,8 +209,12 @@ def run_query(
     Only the restricted blueprint, behind its access check, passes ``"restricted"``.
     """
     shape = sparql_guard.check(query, _config_number("MAX_QUERY_BYTES"))
-    results_format = _acceptable(n.RESULT_FORMATS)
-    graph_format = _acceptable(n.GRAPH_FORMATS)
+    # Negotiate only what the query's form can answer with (both when the scan cannot tell).
+    results_format = graph_format = None
+    if shape.form not in ("CONSTRUCT", "DESCRIBE"):
+        results_format = _acceptable(n.RESULT_FORMATS)
+    if shape.form not in ("SELECT", "ASK"):
+        graph_format = _acceptable(n.GRAPH_FORMATS)
     if shape.form in ("SELECT", "ASK") and results_format is None:
         raise NotAcceptable(_offer("a SELECT or ASK query", n.RESULT_FORMATS))
     if shape.form in ("CONSTRUCT", "DESCRIBE") and graph_format is None:

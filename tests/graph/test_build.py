@@ -114,6 +114,29 @@ def test_old_releases_are_pruned(tmp_path, records_dir):
     assert StoreDir(root).current().path.name == "r000004"
 
 
+def test_one_store_directory_follows_every_swap_of_current(tmp_path, records_dir):
+    """The server keeps one StoreDir and asks it for the current release on every request."""
+    root = tmp_path / "store"
+    store_dir = StoreDir(root)
+    with pytest.raises(StoreError, match="edkg build"):
+        store_dir.current()
+    first = build([records_dir], root, BASE).release
+    assert store_dir.current().path == first.path
+    assert store_dir.current() is store_dir.current()  # the record is read once per release
+    second = build([records_dir], root, BASE).release
+    assert store_dir.current().path == second.path
+    # `current` pointed back at the first release (an operator's rollback) is seen too.
+    link = root / "current"
+    back = root / "current.back"
+    back.symlink_to(first.path.relative_to(root))
+    back.replace(link)
+    assert store_dir.current().path == first.path
+    assert store_dir.current().version == first.version
+    shutil.rmtree(root)
+    with pytest.raises(StoreError, match="edkg build"):
+        store_dir.current()
+
+
 def test_publish_derives_the_same_public_dataset_from_the_restricted_one(tmp_path, records_dir):
     from edkg.build import republish
 

@@ -280,27 +280,26 @@ class RemoteStore:
             client.setReturnFormat(JSON)
             body = self._send(client, "query")
             try:
-                parsed = _checked_results(body)
+                kind = _checked_results(body)
             except SyntaxError as exc:
                 if "bnode" not in str(exc):
                     raise self._malformed(exc) from None
                 # Virtuoso names blank nodes "nodeID://b10007", which is no blank node label.
                 body = _relabel_blank_nodes(body)
                 try:
-                    parsed = _checked_results(body)
+                    kind = _checked_results(body)
                 except (SyntaxError, ValueError, TypeError) as again:
                     raise self._malformed(again) from None
             except (ValueError, TypeError) as exc:
                 raise self._malformed(exc) from None
-            if not isinstance(parsed, form):
-                raise self._malformed(f"expected {form.__name__}, got {type(parsed).__name__}")
+            if kind is not form:
+                raise self._malformed(f"expected {form.__name__}, got {kind.__name__}")
             return body
         client.setReturnFormat(TURTLE)
         body = self._send(client, "query")
         try:
-            for _ in ox.parse(body, format=ox.RdfFormat.TURTLE):
-                pass
-        except (SyntaxError, ValueError) as exc:
+            _checked_turtle(body)
+        except SyntaxError as exc:
             raise self._malformed(exc) from None
         return body
 
@@ -444,15 +443,39 @@ class RemoteStore:
         )
 
 
-def _checked_results(body: bytes):
-    """Parse SPARQL JSON results to the end, so a malformed answer fails here, not in a loop."""
-    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    if isinstance(parsed, ox.QuerySolutions):
-        for _ in parsed:
+def _checked_results(body: bytes) -> type:
+    """Parse SPARQL JSON results to the end, so a malformed answer fails here, not in a loop.
+
+    Returns their kind (QuerySolutions or QueryBoolean). pyoxigraph's results may only be freed
+    by the thread that made them: an error raised with them still in a frame of its traceback
+    keeps them in a reference cycle, which another thread's garbage collection then frees, and
+    pyo3 refuses that (RuntimeError). So the error is raised afresh once they are let go.
+    """
+    parsed = None
+    try:
+        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        if isinstance(parsed, ox.QuerySolutions):
+            for _ in parsed:
+                pass
+        else:
+            bool(parsed)
+        return type(parsed)
+    except (SyntaxError, ValueError, TypeError) as exc:
+        error = type(exc)(str(exc))
+    finally:
+        parsed = None
+    raise error
+
+
+def _checked_turtle(body: bytes) -> None:
+    """Parse a Turtle answer to the end (SyntaxError if malformed; see `_checked_results`)."""
+    try:
+        for _ in ox.parse(body, format=ox.RdfFormat.TURTLE):
             pass
-    else:
-        bool(parsed)
-    return parsed
+        return
+    except (SyntaxError, ValueError) as exc:
+        error = SyntaxError(str(exc))
+    raise error
 
 
 def _relabel_blank_nodes(body: bytes) -> bytes:

@@ -14,12 +14,26 @@ import pytest
 from click.testing import CliRunner
 from edkg.build import build
 from edkg.server import create_app
-from servers import oxigraph_config
+from servers import Server, oxigraph_config
 
 DATA = Path(__file__).parent / "data"
 RECORDS = DATA / "records"
 BASE = "https://w3id.org/edkg/"
 STORE_KINDS = [k for k in os.environ.get("EDKG_TEST_STORES", "embedded,remote").split(",") if k]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test's report ends with the state and log of every test server still running:
+    a store that hung or died shows why, even on a CI machine nobody can log in to."""
+    report = yield
+    if report.failed:
+        for server in Server.live:
+            alive = server.process is None or server.process.poll() is None
+            state = "running" if alive else f"exited with {server.process.returncode}"
+            tail = server.log_tail().strip() or "(empty log)"
+            report.sections.append((f"{type(server).__name__} {server.url} ({state})", tail))
+    return report
 
 
 @pytest.fixture(scope="session")

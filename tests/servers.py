@@ -17,11 +17,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import ClassVar
 
 from edkg.remote import Endpoint, RemoteConfig
 
 STARTUP_SECONDS = 60
 QUERY_LIMIT = 15
+# How long edkg waits for the test servers: a sample query takes well under a second, so a store
+# that has not answered a query in 30 s or an update in 120 s is hung, and the test fails instead
+# of waiting the production defaults (60 s and 3600 s) once per remaining test.
+WAITS = {"timeout": 30.0, "write_timeout": 120.0}
 
 
 def free_port() -> int:
@@ -36,9 +41,15 @@ def oxigraph_command() -> str:
 
 
 class Server:
-    """A server process; `stop` ends it and its children."""
+    """A server process; `stop` ends it and its children.
 
+    `Server.live` holds the servers started and not yet stopped, so a failing test's report can
+    show their logs (tests/conftest.py).
+    """
+
+    live: ClassVar[list[Server]] = []
     process: subprocess.Popen | None = None
+    url: str = ""
 
     def _wait(self, url: str) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -47,8 +58,10 @@ class Server:
                 raise RuntimeError(f"{type(self).__name__} exited: {self.log_tail()}")
             try:
                 with urllib.request.urlopen(url, timeout=2):
+                    Server.live.append(self)
                     return
             except urllib.error.HTTPError:
+                Server.live.append(self)
                 return  # it answers: up
             except OSError:
                 time.sleep(0.1)
@@ -59,6 +72,8 @@ class Server:
         return ""
 
     def stop(self) -> None:
+        if self in Server.live:
+            Server.live.remove(self)
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -74,30 +89,35 @@ class OxigraphServer(Server):
     def __init__(self, directory: Path):
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
+        self.log = directory.with_name(directory.name + ".log")
         self.port = free_port()
-        self.process = subprocess.Popen(
-            [
-                oxigraph_command(),
-                "serve",
-                "--location",
-                str(directory),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                # A store's own time limit: edkg stops waiting, but only the store can stop a query.
-                "--timeout-s",
-                str(QUERY_LIMIT),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with self.log.open("wb") as log:  # the child keeps its own copy of the handle
+            self.process = subprocess.Popen(
+                [
+                    oxigraph_command(),
+                    "serve",
+                    "--location",
+                    str(directory),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    # The store's own time limit: edkg stops waiting, only the store stops a query.
+                    "--timeout-s",
+                    str(QUERY_LIMIT),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         self._wait(f"{self.url}/query?query=" + urllib.parse.quote("ASK {}"))
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
+
     def endpoint(self, **options) -> Endpoint:
-        return Endpoint(f"{self.url}/query", f"{self.url}/update", **options)
+        return Endpoint(f"{self.url}/query", f"{self.url}/update", **{**WAITS, **options})
 
 
 def oxigraph_config(root: Path, **options) -> tuple[RemoteConfig, list[OxigraphServer]]:
@@ -229,7 +249,7 @@ DirsAllowed = ., {dir}
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
 MaxQueryMem = 256M
-ThreadsPerQuery = 2
+ThreadsPerQuery = 1
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -289,6 +309,7 @@ class VirtuosoServer(Server):
 
     def endpoint(self, **options) -> Endpoint:
         options = {
+            **WAITS,
             "user": self.USER,
             "password": self.PASSWORD,
             "auth": "digest",

@@ -357,7 +357,11 @@ class ValidationProcess:
 
         Quads in the default graph are the cheapest: the process loads them without Python.
         """
-        self._put(b"D", ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+        self.send_nquads(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+
+    def send_nquads(self, data: bytes) -> None:
+        """Add quads already serialised as N-Quads (like `send`)."""
+        self._put(b"D", data)
 
     def validate(self, focus: list[str] | None, public: bool = False) -> None:
         self._put(b"V", json.dumps({"focus": focus, "public": public}).encode())
@@ -540,13 +544,15 @@ class RecordValidator:
         base_iri: str,
         *,
         in_process: bool = False,
+        serialized: Callable[[], Iterable[bytes]] | None = None,
     ) -> Validation:
         """Start validating the records whose results are not cached; `result()` waits for it.
 
         `records` is called only when some record must be validated. With many records (at
         least PROCESS_MIN_RECORDS) and unless `in_process`, they are validated in a second process
         that runs while the caller goes on (writing the stores); the caller must then `close` the
-        validation if it gives up before `result`.
+        validation if it gives up before `result`. `serialized`, if given, is called instead of
+        `records` for that process: the same quads as N-Quads chunks, all in the default graph.
         """
         shapes_text = (ontology_dir() / "shapes.ttl").read_bytes()
         ontology_text = b"".join(str(q).encode() for q in ontology)
@@ -575,8 +581,12 @@ class RecordValidator:
         validation.process = process
         try:
             process.send(ox.Quad(q.subject, q.predicate, q.object) for q in ontology)
-            for batch in _chunks(records(), CHUNK):
-                process.send(batch)
+            if serialized is not None:
+                for chunk in serialized():
+                    process.send_nquads(chunk)
+            else:
+                for batch in _chunks(records(), CHUNK):
+                    process.send(batch)
             process.validate(focus)
         except BaseException:
             process.close()

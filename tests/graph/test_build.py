@@ -6,6 +6,7 @@ import shutil
 
 import pyoxigraph as ox
 import pytest
+from edkg import publish
 from edkg.build import build
 from edkg.errors import RecordError, StoreError
 from edkg.store import StoreDir
@@ -172,3 +173,34 @@ def test_publication_rules_hold_whatever_made_the_data():
         q.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]: s for q, s in publish.flag(quads)
     }
     assert secret == {"consent": False, "role": False, "name": True, "legalName": True, "sex": True}
+
+
+def test_recorded_quads_are_replayed_and_unnamed_exactly():
+    """A build makes the records' quads once; the copies it reads back are the same quads."""
+    from edkg.build import _Recording
+
+    g = ox.NamedNode("https://w3id.org/edkg/graph/case/C1")
+    s = ox.NamedNode("https://w3id.org/edkg/id/person/P1")
+    p = ox.NamedNode("https://w3id.org/edkg/ontology#note")
+    tricky = [
+        ox.Literal("ends like a quad <http://x> .\n<http://y> ."),
+        ox.Literal("라벨", language="ko"),
+        ox.Literal("2013-04", datatype=ox.NamedNode("http://id.loc.gov/datatypes/edtf/EDTF")),
+        ox.NamedNode("https://w3id.org/edkg/id/place/kp-onsong"),
+        ox.BlankNode("b0"),
+    ]
+    made = [ox.Quad(s, p, value, g) for value in tricky]
+    made.append(ox.Quad(ox.BlankNode("b0"), p, ox.Literal("x"), g))
+    made.append(
+        ox.Quad(s, ox.NamedNode("https://w3id.org/edkg/ontology#consent"), publish.WITHHELD, g)
+    )
+    recording = _Recording(iter(made))
+    unnamed = list(recording.unnamed_quads())
+    assert unnamed == [ox.Quad(q.subject, q.predicate, q.object) for q in made]
+    assert list(recording.replay()) == made
+    assert recording.withheld == {s}
+    with pytest.raises(RuntimeError):
+        list(recording.unnamed())  # made once only
+    default = _Recording(iter([ox.Quad(s, p, ox.Literal("no graph"))]))
+    with pytest.raises(RuntimeError, match="outside a named graph"):
+        list(default.unnamed())

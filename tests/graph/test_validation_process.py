@@ -111,10 +111,10 @@ def test_a_failed_validation_process_fails_the_build(
     good = build([records_dir], tmp_path / "store", BASE).release
     (tmp_path / "store" / "validation-cache.json").unlink()
 
-    def garbage(self, quads):
+    def garbage(self, data):
         self._put(b"D", b"this is not N-Quads\n")
 
-    monkeypatch.setattr(ValidationProcess, "send", garbage)
+    monkeypatch.setattr(ValidationProcess, "send_nquads", garbage)
     with pytest.raises(ValidationFailed, match="exit status"):
         build([records_dir], tmp_path / "store", BASE)
     assert StoreDir(tmp_path / "store").current().path == good.path

@@ -194,13 +194,13 @@ def test_recorded_quads_are_replayed_and_unnamed_exactly():
     made.append(
         ox.Quad(s, ox.NamedNode("https://w3id.org/edkg/ontology#consent"), publish.WITHHELD, g)
     )
-    recording = _Recording(iter(made))
+    recording = _Recording([("cases", [], iter(made))])
     unnamed = list(recording.unnamed_quads())
     assert unnamed == [ox.Quad(q.subject, q.predicate, q.object) for q in made]
     assert list(recording.replay()) == made
     assert recording.withheld == {s}
     with pytest.raises(RuntimeError):
         list(recording.unnamed())  # made once only
-    default = _Recording(iter([ox.Quad(s, p, ox.Literal("no graph"))]))
+    default = _Recording([("cases", [], [ox.Quad(s, p, ox.Literal("no graph"))])])
     with pytest.raises(RuntimeError, match="outside a named graph"):
         list(default.unnamed())

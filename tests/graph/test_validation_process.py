@@ -4,6 +4,7 @@ nothing becomes current unless the validation accepted the records."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pyoxigraph as ox
@@ -57,7 +58,8 @@ def _problems(error: RecordError) -> list[str]:
     return [str(p) for p in error.problems]
 
 
-def test_same_release_and_warnings_as_in_process(tmp_path, in_a_process):
+def test_same_release_and_warnings_as_in_process(tmp_path, in_a_process, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # one process (by chunks: see below)
     here = build(None, tmp_path / "a", BASE, shacl=True)
     assert len(in_a_process) == 1
     validate.PROCESS_MIN_RECORDS = 10**9
@@ -115,6 +117,7 @@ def test_a_failed_validation_process_fails_the_build(
         self._put(b"D", b"this is not N-Quads\n")
 
     monkeypatch.setattr(ValidationProcess, "send_nquads", garbage)
+    monkeypatch.setattr(validate.ChunkProcess, "reference", garbage)
     with pytest.raises(ValidationFailed, match="exit status"):
         build([records_dir], tmp_path / "store", BASE)
     assert StoreDir(tmp_path / "store").current().path == good.path
@@ -154,3 +157,73 @@ def test_quads_in_named_graphs_are_validated_as_their_union(records_dir):
         process.close()
     assert found == list(validate.validate_quads(quads).findings)
     assert found
+
+
+@pytest.fixture
+def in_chunks(monkeypatch):
+    """Validate every build by chunks of cases (ChunkedValidation), however few its records."""
+    from edkg import build as building
+
+    started = []
+    original = validate.ChunkedValidation.__init__
+
+    def spy(self, count):
+        started.append(self)
+        original(self, count)
+
+    monkeypatch.setattr(validate, "PROCESS_MIN_RECORDS", 0)
+    monkeypatch.setattr(building, "CASES_PER_CHUNK", 17)
+    monkeypatch.setattr(validate.ChunkedValidation, "__init__", spy)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    return started
+
+
+def test_cases_validated_in_chunks_find_what_one_validation_finds(tmp_path, in_chunks):
+    chunked = build(None, tmp_path / "a", BASE)
+    assert len(in_chunks) == 1
+    validate.PROCESS_MIN_RECORDS = 10**9
+    whole = build(None, tmp_path / "b", BASE)
+    assert len(in_chunks) == 1
+    assert chunked.warnings == whole.warnings and whole.warnings
+    first = json.loads((tmp_path / "a" / "validation-cache.json").read_text())
+    second = json.loads((tmp_path / "b" / "validation-cache.json").read_text())
+    assert first == second
+    for dataset in ("public", "restricted"):
+        assert _nquads(chunked.release.open(dataset)) == _nquads(whole.release.open(dataset))
+
+
+def test_a_violation_found_in_a_chunk_is_refused_like_in_process(
+    tmp_path, records_dir, in_chunks, monkeypatch
+):
+    root = _copy(records_dir, tmp_path)
+    _break(root)
+    with pytest.raises(RecordError) as in_a_chunk:
+        build([root], tmp_path / "store", BASE)
+    assert in_chunks
+    monkeypatch.setattr(validate, "PROCESS_MIN_RECORDS", 10**9)
+    with pytest.raises(RecordError) as in_process:
+        build([root], tmp_path / "other", BASE)
+    assert _problems(in_a_chunk.value) == _problems(in_process.value)
+    assert not (tmp_path / "store" / "current").exists()
+
+
+def test_cases_that_name_each_other_are_validated_together():
+    from edkg.build import _linked_cases
+    from edkg.records import Converted
+
+    def case(name, persons, named=()):
+        nodes = [{"id": f"case/{name}", "persons": [{"id": f"person/{p}"} for p in persons]}]
+        if named:
+            nodes[0]["persons"][0]["relatives"] = list(named)
+        return Converted(
+            f"graph/case/{name}", nodes, [], None, {f"person/{p}": None for p in persons}
+        )
+
+    cases = [
+        case("A", ["A1"]),
+        case("B", ["B1"], named=["D1"]),
+        case("C", ["C1"]),
+        case("D", ["D1"]),
+    ]
+    groups = [[item.graph.rsplit("/", 1)[-1] for item in group] for group in _linked_cases(cases)]
+    assert sorted(groups) == [["A"], ["B", "D"], ["C"]]

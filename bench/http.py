@@ -923,10 +923,10 @@ def markdown(results: dict) -> str:
         "",
         f"Servers on {HOST}: `oxigraph serve --union-default-graph` over the public N-Quads "
         f"(`edkg export --format nquads`, `oxigraph load`), and `edkg serve --workers "
-        f"{EDKG_WORKERS}` (gunicorn sync workers, {settings.get('QUERY_WORKERS')} query processes "
-        f"each, EDKG_QUERY_TIMEOUT={QUERY_TIMEOUT_S}, EDKG_MAX_ROWS={settings.get('MAX_ROWS')}). "
-        "Client: http.client, GET with `Accept: application/sparql-results+json`; oxigraph keeps "
-        "connections alive, gunicorn's sync workers close each one after the response.",
+        f"{EDKG_WORKERS}` (gunicorn gthread workers, {settings.get('QUERY_WORKERS')} query "
+        f"processes each, EDKG_QUERY_TIMEOUT={QUERY_TIMEOUT_S}, "
+        f"EDKG_MAX_ROWS={settings.get('MAX_ROWS')}). Client: http.client, GET with "
+        "`Accept: application/sparql-results+json`; both servers keep connections alive.",
     ]
     for size in results["sizes"]:
         lines += _size_markdown(size, results["options"])

@@ -38,6 +38,13 @@ EDKG = "https://w3id.org/edkg/ontology#"
 REMOTES = [k for k in os.environ.get("EDKG_TEST_REMOTES", "oxigraph,virtuoso").split(",") if k]
 OURS = ("https://w3id.org/edkg/", "urn:edkg:")
 
+# Named queries not sent to Virtuoso 7.2 at all, and why.
+VIRTUOSO_HANGS = {
+    "arrest-location": "with the CPUs busy (a full test run, CI), Virtuoso 7.2 stops answering "
+    "anything once it gets this query, for good: every thread waits, no CPU. Reproduced 3 times "
+    "in 3 under load, on a new server holding only the sample; no other named query does it",
+}
+
 # Where Virtuoso 7.2 answers a named query otherwise than SPARQL 1.1 and Oxigraph do.
 VIRTUOSO_DEPARTS = {
     "dataset-classes": "Virtuoso's default graph holds its own system graphs (virtrdf:), so their "
@@ -61,9 +68,8 @@ VIRTUOSO_DEPARTS = {
 def virtuoso(tmp_path_factory):
     """Two Virtuoso servers shared by the module's write tests (each takes seconds to start).
 
-    `pair` wipes them between tests. The named queries run on new servers instead: on these,
-    after the write tests' wipes and swaps, Virtuoso 7.2 stopped answering anything (even
-    `ASK {}`, every thread waiting, no CPU) in about one run in eight, and in CI.
+    `pair` wipes them between tests. The named queries run on servers of their own, so that a
+    server a query has hung (see VIRTUOSO_HANGS) cannot fail the write tests, nor they it.
     """
     config, servers = virtuoso_config(tmp_path_factory.mktemp("virtuoso"))
     yield config
@@ -276,6 +282,8 @@ def _each_named_query_on_each_remote():
         for name, named in sorted(queries.catalogue().items()):
             if named.meta.get("federated") is True:
                 continue
+            if kind == "virtuoso" and name in VIRTUOSO_HANGS:
+                continue  # it would take the server, and every later test, down with it
             marks = []
             if kind == "virtuoso" and name in VIRTUOSO_DEPARTS:
                 # Only a wrong answer is the known departure: an error or a timeout fails.

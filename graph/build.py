@@ -224,7 +224,6 @@ def build(
             ontology,
             recording.unnamed_quads,
             base_iri,
-            serialized=recording.unnamed,
             chunks=recording.chunks,
         )
     meta = {
@@ -258,8 +257,8 @@ class _Recording:
 
     Turning records into quads is the costliest step of a build. The quads are made once, in
     their named graphs, group by group (`record_groups`: the reference records, then chunks of
-    cases), and kept serialised (about 175 bytes a quad, a tenth of the objects). `chunks` and
-    `unnamed` hand them, in the default graph, to validation processes as they are made, and
+    cases), and kept serialised (about 175 bytes a quad, a tenth of the objects). `chunks` hands
+    them, in the default graph, to validation processes as they are made, and
     `replay` parses them back for the stores. `withheld` holds the persons
     `publish.is_withheld` finds; it is complete once every quad has been made (`finish`).
     """
@@ -298,13 +297,8 @@ class _Recording:
         if current is not None:
             yield current[0], current[1], b"".join(parts)
 
-    def unnamed(self) -> Iterator[bytes]:
-        """The quads as N-Quads in the default graph, chunk by chunk, as they are made."""
-        for _, _, named in self._record():
-            yield _unnamed(named)
-
     def unnamed_quads(self) -> Iterator[ox.Quad]:
-        for unnamed in self.unnamed():
+        for _, _, unnamed in self.chunks():
             yield from ox.parse(unnamed, format=ox.RdfFormat.N_QUADS)
 
     def finish(self) -> None:

@@ -660,7 +660,6 @@ class RecordValidator:
         base_iri: str,
         *,
         in_process: bool = False,
-        serialized: Callable[[], Iterable[bytes]] | None = None,
         chunks: Callable[[], Iterable[tuple[str, list[str], bytes]]] | None = None,
     ) -> Validation:
         """Start validating the records whose results are not cached; `result()` waits for it.
@@ -668,11 +667,11 @@ class RecordValidator:
         `records` is called only when some record must be validated. With many records (at
         least PROCESS_MIN_RECORDS) and unless `in_process`, they are validated in a second process
         that runs while the caller goes on (writing the stores); the caller must then `close` the
-        validation if it gives up before `result`. `serialized`, if given, is called instead of
-        `records` for that process: the same quads as N-Quads chunks, all in the default graph.
-        `chunks`, if given, is used instead for a full validation on a machine with two cores or
-        more (`ChunkedValidation`): ("reference", [], data) for the reference records, then
-        ("cases", focus, data) for each chunk of cases, `focus` the IRIs of their nodes.
+        validation if it gives up before `result`. `chunks`, if given, is called instead of
+        `records` for a process: the same quads as N-Quads in the default graph, in groups,
+        ("reference", [], data) for the reference records, then ("cases", focus, data) for each
+        chunk of cases, `focus` the IRIs of their nodes. A full validation on a machine with two
+        cores or more then validates the chunks as they come (`ChunkedValidation`).
         """
         shapes_text = (ontology_dir() / "shapes.ttl").read_bytes()
         ontology_text = b"".join(str(q).encode() for q in ontology)
@@ -721,9 +720,9 @@ class RecordValidator:
         validation.process = process
         try:
             process.send(ox.Quad(q.subject, q.predicate, q.object) for q in ontology)
-            if serialized is not None:
-                for chunk in serialized():
-                    process.send_nquads(chunk)
+            if chunks is not None:
+                for _, _, data in chunks():
+                    process.send_nquads(data)
             else:
                 for batch in _chunks(records(), CHUNK):
                     process.send(batch)

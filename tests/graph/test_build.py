@@ -200,7 +200,7 @@ def test_recorded_quads_are_replayed_and_unnamed_exactly():
     assert list(recording.replay()) == made
     assert recording.withheld == {s}
     with pytest.raises(RuntimeError):
-        list(recording.unnamed())  # made once only
+        list(recording.chunks())  # made once only
     default = _Recording([("cases", [], [ox.Quad(s, p, ox.Literal("no graph"))])])
     with pytest.raises(RuntimeError, match="outside a named graph"):
-        list(default.unnamed())
+        list(default.chunks())

@@ -30,8 +30,6 @@ log = logging.getLogger(__name__)
 ONTOLOGY_IRI = "https://w3id.org/edkg/ontology"
 RECORDING_CHUNK = 50_000
 """Quads serialised at a time by `_Recording` (and sent at a time to a validation process)."""
-CASE_GRAPHS = "graph/case/"
-SOURCE_GRAPH = "graph/sources"
 CASES_PER_CHUNK = 1_000
 """Cases validated at a time (`record_groups`): at 10,000 cases, chunks of 2,500 gave a 48.0 s
 build, of 1,250 44.8 s, of 625 43.8 s; and a chunk's memory stays the same at any size."""
@@ -329,25 +327,26 @@ def _unnamed(named: bytes) -> bytes:
 def record_groups(
     converted: list[records.Converted], base_iri: str
 ) -> Iterator[tuple[str, list[str], Iterator[ox.Quad]]]:
-    """The records' quads in groups: ("reference", [], quads) for every record that is not a
-    case (places, organisations, sources), then ("cases", focus, quads) for chunks of cases,
-    `focus` the IRIs of their nodes. A case's SHACL findings depend only on the case and the
+    """The records' quads in groups: ("reference", [], quads) for the places, organisations and
+    links, then ("cases", focus, quads) for chunks of cases with the sources they cite, `focus`
+    the IRIs of their nodes. A case's SHACL findings depend only on the case, its sources and the
     reference records, so a chunk can be validated as soon as it is made."""
-    cases = [item for item in converted if item.graph.startswith(CASE_GRAPHS)]
-    sources = [item for item in converted if item.graph == SOURCE_GRAPH]
+    cases = [item for item in converted if item.graph.startswith(records.CASE_GRAPH)]
+    sources = [item for item in converted if item.graph == records.SOURCE_GRAPH]
     reference = [
         item
         for item in converted
-        if not item.graph.startswith(CASE_GRAPHS) and item.graph != SOURCE_GRAPH
+        if not item.graph.startswith(records.CASE_GRAPH) and item.graph != records.SOURCE_GRAPH
     ]
     yield "reference", [], record_quads(reference, base_iri)
-    size = CASES_PER_CHUNK
     group: list[records.Converted] = []
-    for together in _linked_cases(cases + sources):
+    in_group = 0  # cases in `group`
+    for together in _linked_records(cases + sources):
         group.extend(together)
-        if sum(item.graph.startswith(CASE_GRAPHS) for item in group) >= size:
+        in_group += sum(item.graph.startswith(records.CASE_GRAPH) for item in together)
+        if in_group >= CASES_PER_CHUNK:
             yield _case_group(group, base_iri)
-            group = []
+            group, in_group = [], 0
     if group:
         yield _case_group(group, base_iri)
 
@@ -357,7 +356,7 @@ def _case_group(group: list[records.Converted], base_iri: str):
     return "cases", focus, record_quads(group, base_iri)
 
 
-def _linked_cases(cases: list[records.Converted]) -> list[list[records.Converted]]:
+def _linked_records(items: list[records.Converted]) -> list[list[records.Converted]]:
     """The records (cases and sources) in groups that must be validated together, in order.
 
     A case may name a node of another case (a relative recorded there), or a source. Records
@@ -367,10 +366,10 @@ def _linked_cases(cases: list[records.Converted]) -> list[list[records.Converted
     last segment of its IRI): that can join records that need not be, never split any.
     """
     owner = {}
-    for index, item in enumerate(cases):
+    for index, item in enumerate(items):
         for relative in item.locations:
             owner.setdefault(relative.rsplit("/", 1)[-1], index)
-    parent = list(range(len(cases)))
+    parent = list(range(len(items)))
 
     def root(index: int) -> int:
         while parent[index] != index:
@@ -378,13 +377,13 @@ def _linked_cases(cases: list[records.Converted]) -> list[list[records.Converted
             index = parent[index]
         return index
 
-    for index, item in enumerate(cases):
+    for index, item in enumerate(items):
         for value in _strings([item.public, item.restricted]):
             other = owner.get(value)
             if other is not None and other != index:
                 parent[root(index)] = root(other)
     groups: dict[int, list[records.Converted]] = {}
-    for index, item in enumerate(cases):
+    for index, item in enumerate(items):
         groups.setdefault(root(index), []).append(item)
     return list(groups.values())
 

@@ -24,6 +24,9 @@ from .yamlfile import LineDict, YamlProblem
 from .yamlfile import load as load_yaml
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+CASE_GRAPH = "graph/case/"
+"""Each case's graph is this and its identifier; places, organisations and sources share one."""
+SOURCE_GRAPH = "graph/sources"
 
 # Record kinds kept in list files, by file name; every other YAML file holds one case.
 LIST_FILES = {
@@ -417,7 +420,7 @@ class _Checker:
                 self.locations.update((link["id"], ("", record.data)) for link in node["links"])
             converted = Converted(links.GRAPH, nodes, [])
         else:
-            graph = {"source": "graph/sources", "place": "graph/places"}.get(
+            graph = {"source": SOURCE_GRAPH, "place": "graph/places"}.get(
                 kind, "graph/organisations"
             )
             public, restricted = self.node(record.data, kind, f"{kind}/{record.id}", "")
@@ -468,7 +471,7 @@ class _Checker:
             case_public["events"].append(pub)
             if res:
                 restricted_nodes.append(res)
-        return Converted(f"graph/case/{case_id}", [case_public], restricted_nodes)
+        return Converted(f"{CASE_GRAPH}{case_id}", [case_public], restricted_nodes)
 
     def _list(self, data: LineDict, key: str) -> list[LineDict]:
         value = data.get(key, [])

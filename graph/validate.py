@@ -34,7 +34,7 @@ from rdflib.namespace import OWL, SH
 from . import __version__
 from .context import property_keys
 from .errors import EdkgError, RecordProblem
-from .records import Converted
+from .records import CASE_GRAPH, Converted
 from .resources import ontology_dir
 
 log = logging.getLogger(__name__)
@@ -675,7 +675,9 @@ class RecordValidator:
         """
         shapes_text = (ontology_dir() / "shapes.ttl").read_bytes()
         ontology_text = b"".join(str(q).encode() for q in ontology)
-        references = b"".join(_nodes_json(c) for c in converted if c.graph[:10] != "graph/case")
+        references = b"".join(
+            _nodes_json(c) for c in converted if not c.graph.startswith(CASE_GRAPH)
+        )
         common = _digest(
             __version__.encode(), base_iri.encode(), shapes_text, ontology_text, references
         )

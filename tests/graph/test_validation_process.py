@@ -208,7 +208,7 @@ def test_a_violation_found_in_a_chunk_is_refused_like_in_process(
 
 
 def test_cases_that_name_each_other_are_validated_together():
-    from edkg.build import _linked_cases
+    from edkg.build import _linked_records
     from edkg.records import Converted
 
     def case(name, persons, named=()):
@@ -225,5 +225,5 @@ def test_cases_that_name_each_other_are_validated_together():
         case("C", ["C1"]),
         case("D", ["D1"]),
     ]
-    groups = [[item.graph.rsplit("/", 1)[-1] for item in group] for group in _linked_cases(cases)]
+    groups = [[item.graph.rsplit("/", 1)[-1] for item in group] for group in _linked_records(cases)]
     assert sorted(groups) == [["A"], ["B", "D"], ["C"]]

@@ -187,16 +187,26 @@ class StoreDir:
         quads: Callable[[], Iterable[tuple[ox.Quad, bool]]],
         verdict: Callable[[], object] | None = None,
     ) -> dict:
+        # The restricted dataset is the public one and the quads kept out of it. So the public
+        # dataset is written and compacted first, copied (RocksDB hard-links its files), and
+        # only the withheld quads are added to the copy: every quad is indexed once, not twice
+        # (10,000 cases: 1.18 million public quads, 24,000 more restricted ones). Data only ever
+        # flow from public to restricted this way, never back.
         public = ox.Store(str(staging / "public"))
-        restricted = ox.Store(str(staging / "restricted"))
+        withheld: list[ox.Quad] = []
         for batch in _batches(quads(), BATCH):
-            restricted.bulk_extend(q for q, _ in batch)
             public.bulk_extend(q for q, secret in batch if not secret)
+            withheld.extend(q for q, secret in batch if secret)
         # Compact what bulk loading wrote in batches: queries on the release then run as fast as
-        # on a database `oxigraph load` wrote (measured: 272 -> 195 ms for `cases` at 1,000 cases).
+        # on a database `oxigraph load` wrote (measured: 272 -> 195 ms for `cases` at 1,000
+        # cases). The restricted copy is compacted again once the withheld quads are in: left
+        # as added, they made its queries 30-50% slower at 10,000 cases.
         public.optimize()
-        restricted.optimize()
         public.flush()
+        public.backup(str(staging / "restricted"))
+        restricted = ox.Store(str(staging / "restricted"))
+        restricted.bulk_extend(withheld)
+        restricted.optimize()
         restricted.flush()
         counts = {"public": len(public), "restricted": len(restricted)}
         del public, restricted  # releases the database locks before the directory is renamed

@@ -204,3 +204,24 @@ def test_recorded_quads_are_replayed_and_unnamed_exactly():
     default = _Recording([("cases", [], [ox.Quad(s, p, ox.Literal("no graph"))])])
     with pytest.raises(RuntimeError, match="outside a named graph"):
         list(default.chunks())
+
+
+def test_a_release_splits_flagged_quads_between_its_datasets(tmp_path):
+    """The restricted dataset is written as a copy of the public one plus the flagged quads;
+    the public one holds exactly the unflagged quads, and nothing flows back into it."""
+    g = ox.NamedNode(BASE + "graph/case/C1")
+    p = ox.NamedNode("https://w3id.org/edkg/ontology#note")
+    pairs = [
+        (ox.Quad(ox.NamedNode(f"{BASE}id/person/P{i}"), p, ox.Literal(f"v{i}"), g), i % 7 == 0)
+        for i in range(250_000)
+    ]
+    pairs.append(pairs[0])  # a quad made twice is stored once
+    release = StoreDir(tmp_path).write(lambda: iter(pairs), {"version": "x"})
+    public, restricted = release.open("public"), release.open("restricted")
+    assert set(public) == {q for q, secret in pairs if not secret}
+    assert set(restricted) == {q for q, _ in pairs}
+    assert release.meta["triples"] == {"public": 214_285, "restricted": 250_000}
+    # Reopened independently of each other, the two stay what they are.
+    del public, restricted
+    assert len(ox.Store.read_only(str(release.dataset_path("public")))) == 214_285
+    assert len(ox.Store.read_only(str(release.dataset_path("restricted")))) == 250_000

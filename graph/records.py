@@ -20,8 +20,7 @@ from .context import COMPUTED_KEYS, COMPUTED_SUFFIXES, RESTRICTED_ONLY_KEYS, Con
 from .errors import RecordProblem
 from .resources import sample_data_dir
 from .vocabularies import scheme_codes
-from .yamlfile import LineDict, YamlProblem
-from .yamlfile import load as load_yaml
+from .yamlfile import LineDict, YamlProblem, load_all
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 CASE_GRAPH = "graph/case/"
@@ -129,20 +128,19 @@ def read(paths: Iterable[Path] | None = None) -> Collection:
     if names.isdisjoint({"places.yaml", "organisations.yaml", "links.yaml"}) and bundled.exists():
         files.append(bundled)
     collection.files = files
-    for path in files:
-        _read_file(path, collection)
+    for path, content in load_all(files):
+        _take_file(path, content, collection)
     return collection
 
 
-def _read_file(path: Path, collection: Collection) -> None:
+def _take_file(path: Path, content: object, collection: Collection) -> None:
+    """Add the records of one file, read as `content` (or the problem reading it raised)."""
     shown = _display(path)
-    try:
-        content = load_yaml(path)
-    except YamlProblem as exc:
-        collection.problems.append(RecordProblem(shown, exc.message, line=exc.line))
+    if isinstance(content, YamlProblem):
+        collection.problems.append(RecordProblem(shown, content.message, line=content.line))
         return
-    except OSError as exc:
-        collection.problems.append(RecordProblem(shown, f"cannot read file: {exc.strerror}"))
+    if isinstance(content, OSError):
+        collection.problems.append(RecordProblem(shown, f"cannot read file: {content.strerror}"))
         return
     kind = LIST_FILES.get(path.name, "case")
     if kind == "case":

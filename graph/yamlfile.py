@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import json
+import logging
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
+
+log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -164,3 +175,128 @@ def load(path: Path):
         raise YamlProblem(f"malformed YAML: {exc}") from None
     except RecursionError:
         raise YamlProblem("YAML nested too deeply to be a record") from None
+
+
+# Files from which `load_all` has a second process read part of them (starting one costs about
+# 0.3 s), and the part of their bytes it reads: a little less than half, as it must also pickle
+# what it read (10,000 cases: reading 5.1 s alone, 3.2-3.6 s shared).
+HELPER_MIN_FILES = 1000
+HELPER_SHARE = 0.45
+READER = "from edkg.yamlfile import _serve; _serve()"
+"""What the reading process runs (`python -c`)."""
+
+
+def load_all(paths: list[Path]) -> Iterator[tuple[Path, object]]:
+    """Each path, in order, with what `load` gives for it or the YamlProblem or OSError it raised.
+
+    With many files on a machine with two cores or more, a second process reads the later files
+    (about HELPER_SHARE of the bytes) while this one reads the first, and hands back what it read
+    pickled; reading is most of the time a build takes before anything else can start. Should
+    the helper fail, this process reads its files itself.
+    """
+    paths = list(paths)
+    split = len(paths)
+    helper = None
+    if len(paths) >= HELPER_MIN_FILES and (os.cpu_count() or 1) > 1 and sys.executable:
+        split = _split(paths)
+        helper = _Reader(paths[split:])
+    try:
+        for path in paths[:split]:
+            yield path, _outcome(path)
+        if helper is not None:
+            yield from zip(paths[split:], helper.outcomes(), strict=True)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _split(paths: list[Path]) -> int:
+    """Where the helper's part of `paths` starts: it gets HELPER_SHARE of their bytes."""
+    sizes = []
+    for path in paths:
+        try:
+            sizes.append(path.stat().st_size)
+        except OSError:
+            sizes.append(0)
+    left = sum(sizes) * HELPER_SHARE
+    split = len(paths)
+    while split > 1 and left > 0:
+        split -= 1
+        left -= sizes[split]
+    return split
+
+
+def _outcome(path: Path) -> object:
+    try:
+        return load(path)
+    except (YamlProblem, OSError) as exc:
+        return exc
+
+
+class _Reader:
+    """A process that reads YAML files for `load_all` (a plain `python -c` of this interpreter)."""
+
+    def __init__(self, paths: list[Path]):
+        self.paths = paths
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", READER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert self._process.stdin is not None
+        with contextlib.suppress(OSError):
+            self._process.stdin.write(json.dumps([str(p) for p in paths]).encode("utf-8"))
+        with contextlib.suppress(OSError):
+            self._process.stdin.close()
+
+    def outcomes(self) -> list[object]:
+        assert self._process.stdout is not None
+        answer = self._process.stdout.read()
+        status = self._process.wait()
+        try:
+            # Our own child's answer, made by `_serve` from the files this process named.
+            found = [_decoded(item) for item in pickle.loads(answer)]
+            if status == 0 and len(found) == len(self.paths):
+                return found
+        except Exception:  # any damage to the answer: read the files here instead
+            pass
+        log.warning("the YAML reading process failed (exit status %s); reading here", status)
+        return [_outcome(path) for path in self.paths]
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+
+def _encoded(outcome: object) -> tuple:
+    if isinstance(outcome, YamlProblem):
+        return ("yaml", outcome.message, outcome.line)
+    if isinstance(outcome, OSError):
+        return ("os", outcome.errno, outcome.strerror)
+    return ("ok", outcome)
+
+
+def _decoded(item: tuple) -> object:
+    if item[0] == "yaml":
+        return YamlProblem(item[1], item[2])
+    if item[0] == "os":
+        return OSError(item[1], item[2])
+    if item[0] == "ok":
+        return item[1]
+    raise ValueError(f"unknown outcome {item[0]!r}")
+
+
+def _serve() -> None:
+    """The reading process: file names (JSON) on standard input, what `load` gave, pickled, out.
+
+    It makes only what it keeps until it ends, so the cyclic garbage collector, which would
+    scan all of it again and again (4.1 s instead of 2.5 s for 5,000 files), is off.
+    """
+    gc.disable()
+    paths = json.loads(sys.stdin.buffer.read())
+    outcomes = [_encoded(_outcome(Path(path))) for path in paths]
+    sys.stdout.buffer.write(pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()

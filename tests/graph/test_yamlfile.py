@@ -93,3 +93,80 @@ def test_nesting_limit_is_where_pyyaml_construction_ran_out_of_stack(tmp_path, m
         _load(tmp_path, make(deepest + 1))
     with pytest.raises(YamlProblem, match="nest"):  # libyaml's own limit
         _load(tmp_path, make(20_000))
+
+
+def _files(tmp_path):
+    """Good files, a malformed one, a missing one (a dangling link) and a list file."""
+    paths = []
+    for index in range(30):
+        path = tmp_path / f"c{index:03d}.yaml"
+        path.write_text(f"id: C{index}\npersons:\n  - id: P{index}\n    age: {index}\n")
+        paths.append(path)
+    (tmp_path / "c010.yaml").write_text("id: C10\npersons: [\n")
+    (tmp_path / "c020.yaml").unlink()
+    (tmp_path / "c020.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "c029.yaml").write_text("- id: a\n  x: 2013-04-17\n- id: b\n")
+    return paths
+
+
+def _with_lines(value):
+    """The value with the line of every mapping and key, to compare what two readers made."""
+    if isinstance(value, LineDict):
+        items = {k: _with_lines(v) for k, v in value.items()}
+        return ("LineDict", value.line, dict(value.lines), items)
+    if isinstance(value, list):
+        return [_with_lines(v) for v in value]
+    return value
+
+
+def _outcomes(pairs):
+    shown = []
+    for path, outcome in pairs:
+        if isinstance(outcome, YamlProblem):
+            shown.append((path.name, "yaml", outcome.message, outcome.line))
+        elif isinstance(outcome, OSError):
+            shown.append((path.name, "os", outcome.errno, outcome.strerror))
+        else:
+            shown.append((path.name, "ok", _with_lines(outcome)))
+    return shown
+
+
+@pytest.mark.parametrize("share", [0.1, 0.45, 0.9])
+def test_a_second_process_reads_the_same_as_this_one(tmp_path, monkeypatch, share):
+    from edkg import yamlfile
+
+    paths = _files(tmp_path)
+    monkeypatch.setattr(yamlfile, "HELPER_MIN_FILES", 10**9)
+    alone = _outcomes(yamlfile.load_all(paths))
+    monkeypatch.setattr(yamlfile, "HELPER_MIN_FILES", 2)
+    monkeypatch.setattr(yamlfile, "HELPER_SHARE", share)
+    monkeypatch.setattr(yamlfile.os, "cpu_count", lambda: 2)
+    split = yamlfile._split(paths)
+    assert 0 < split < len(paths)
+    started = []
+    real = yamlfile._Reader
+
+    def counted(part):
+        started.append(len(part))
+        return real(part)
+
+    monkeypatch.setattr(yamlfile, "_Reader", counted)
+    shared = _outcomes(yamlfile.load_all(paths))
+    assert started == [len(paths) - split]
+    assert shared == alone
+    assert [kind for _, kind, *_ in shared].count("ok") == 28
+    assert isinstance(dict(yamlfile.load_all(paths))[paths[0]], LineDict)
+
+
+def test_when_the_reading_process_fails_this_one_reads(tmp_path, monkeypatch, caplog):
+    from edkg import yamlfile
+
+    paths = _files(tmp_path)
+    alone = _outcomes((path, yamlfile._outcome(path)) for path in paths)
+    monkeypatch.setattr(yamlfile, "HELPER_MIN_FILES", 2)
+    monkeypatch.setattr(yamlfile.os, "cpu_count", lambda: 2)
+    for broken in ("import sys; sys.exit(3)", "import sys; sys.stdout.write('garbage')"):
+        monkeypatch.setattr(yamlfile, "READER", broken)
+        assert _outcomes(yamlfile.load_all(paths)) == alone
+        assert "reading process failed" in caplog.text
+        caplog.clear()
